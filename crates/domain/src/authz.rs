@@ -1,0 +1,201 @@
+//! Who may do what: the one place where authorisation is decided.
+//!
+//! The app layer works out the actor's [`Reach`] to the object (own organisation, one below
+//! it, or elsewhere) and asks [`allowed`]. Handlers never decide; they call the app layer.
+
+use crate::org::OrgPath;
+use crate::role::Role;
+use serde::Serialize;
+
+/// Every action the product offers that needs a permission. Later capabilities add theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    ViewDashboard,
+    ViewOrg,
+    /// Create an organisation; the reach is to the new organisation's parent.
+    CreateOrg,
+    EditOrg,
+    ArchiveOrg,
+    ViewUser,
+    CreateUser,
+    EditUser,
+    DisableUser,
+    ViewTokens,
+    CreateToken,
+    RevokeToken,
+    ViewAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::ViewDashboard,
+        Action::ViewOrg,
+        Action::CreateOrg,
+        Action::EditOrg,
+        Action::ArchiveOrg,
+        Action::ViewUser,
+        Action::CreateUser,
+        Action::EditUser,
+        Action::DisableUser,
+        Action::ViewTokens,
+        Action::CreateToken,
+        Action::RevokeToken,
+        Action::ViewAudit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::ViewDashboard => "view_dashboard",
+            Action::ViewOrg => "view_org",
+            Action::CreateOrg => "create_org",
+            Action::EditOrg => "edit_org",
+            Action::ArchiveOrg => "archive_org",
+            Action::ViewUser => "view_user",
+            Action::CreateUser => "create_user",
+            Action::EditUser => "edit_user",
+            Action::DisableUser => "disable_user",
+            Action::ViewTokens => "view_tokens",
+            Action::CreateToken => "create_token",
+            Action::RevokeToken => "revoke_token",
+            Action::ViewAudit => "view_audit",
+        }
+    }
+}
+
+/// Where the object sits relative to the actor's organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reach {
+    /// The actor's own organisation.
+    Own,
+    /// An organisation below the actor's own.
+    Below,
+    /// Any other organisation (above, sibling, unrelated), or an object with no organisation.
+    Other,
+}
+
+impl Reach {
+    pub const ALL: [Reach; 3] = [Reach::Own, Reach::Below, Reach::Other];
+
+    pub fn between(actor_org: &OrgPath, target_org: &OrgPath) -> Reach {
+        if actor_org == target_org {
+            Reach::Own
+        } else if target_org.is_within(actor_org) {
+            Reach::Below
+        } else {
+            Reach::Other
+        }
+    }
+}
+
+/// The rule table. Province-wide roles reach every organisation; a focal point (đầu mối)
+/// reaches its own organisation and those below it; leadership only reads.
+pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
+    use Action::*;
+    let subtree = matches!(reach, Reach::Own | Reach::Below);
+    match role {
+        Role::Admin => true,
+        Role::LanhDao => matches!(action, ViewDashboard | ViewOrg | ViewUser),
+        Role::ThuongTruc => matches!(
+            action,
+            ViewDashboard
+                | ViewOrg
+                | CreateOrg
+                | EditOrg
+                | ArchiveOrg
+                | ViewUser
+                | ViewTokens
+                | CreateToken
+                | RevokeToken
+        ),
+        Role::DoiTruong => matches!(action, ViewDashboard | ViewOrg | ViewUser | ViewAudit),
+        Role::DoiPho | Role::ThanhVien => matches!(action, ViewDashboard | ViewOrg | ViewUser),
+        Role::DauMoi => match action {
+            ViewDashboard => true,
+            ViewOrg | EditOrg | ViewUser | ViewTokens | CreateToken | RevokeToken => subtree,
+            // A focal point may open a unit under its organisation, and archive one below it,
+            // but never archive its own organisation.
+            CreateOrg => subtree,
+            ArchiveOrg => reach == Reach::Below,
+            CreateUser | EditUser | DisableUser | ViewAudit => false,
+        },
+    }
+}
+
+/// Whether a role's reach is the whole province (true) or its own subtree only.
+pub fn sees_everything(role: Role) -> bool {
+    role != Role::DauMoi
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::OrgId;
+
+    /// The expected decision for every action × role × reach, written out in full so that a
+    /// change to [`allowed`] shows up here as a changed line. Columns: admin, thuong_truc,
+    /// doi_truong, doi_pho, thanh_vien, dau_moi, lanh_dao; each cell is three letters for
+    /// own / below / other organisation.
+    const TABLE: &[(Action, [&str; 7])] = &[
+        (Action::ViewDashboard, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"]),
+        (Action::ViewOrg, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
+        (Action::CreateOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::EditOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ArchiveOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "NYN", "NNN"]),
+        (Action::ViewUser, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
+        (Action::CreateUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::EditUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::DisableUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::ViewTokens, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::CreateToken, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::RevokeToken, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ViewAudit, ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"]),
+    ];
+
+    #[test]
+    fn every_action_role_and_reach_is_decided_as_the_table_says() {
+        assert_eq!(TABLE.len(), Action::ALL.len(), "every action has a row");
+        let mut checked = 0;
+        for action in Action::ALL {
+            let (_, row) = TABLE
+                .iter()
+                .find(|(a, _)| *a == action)
+                .unwrap_or_else(|| panic!("no row for {action:?}"));
+            for (role, cell) in Role::ALL.into_iter().zip(row.iter()) {
+                for (reach, want) in Reach::ALL.into_iter().zip(cell.chars()) {
+                    assert_eq!(
+                        allowed(role, action, reach),
+                        want == 'Y',
+                        "{action:?} by {role:?} on {reach:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Action::ALL.len() * Role::ALL.len() * Reach::ALL.len());
+    }
+
+    #[test]
+    fn leadership_never_changes_anything() {
+        for action in Action::ALL {
+            let read = matches!(
+                action,
+                Action::ViewDashboard | Action::ViewOrg | Action::ViewUser
+            );
+            for reach in Reach::ALL {
+                assert_eq!(allowed(Role::LanhDao, action, reach), read, "{action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn reach_is_own_below_or_other() {
+        let own = OrgPath::root(OrgId(3));
+        let child = own.child(OrgId(9));
+        let parent_sibling = OrgPath::root(OrgId(30));
+        assert_eq!(Reach::between(&own, &own), Reach::Own);
+        assert_eq!(Reach::between(&own, &child), Reach::Below);
+        assert_eq!(Reach::between(&child, &own), Reach::Other);
+        assert_eq!(Reach::between(&own, &parent_sibling), Reach::Other);
+    }
+}

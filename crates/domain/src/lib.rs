@@ -1,0 +1,19 @@
+//! Pure rules of ungcuu. No I/O, no async: everything here is a function of its inputs,
+//! so the app layer, the web layer and the CLI all share one definition of each rule.
+
+pub mod audit;
+pub mod authz;
+pub mod i18n;
+pub mod ids;
+pub mod org;
+pub mod role;
+pub mod time;
+pub mod validate;
+
+pub use authz::{Action, Reach};
+pub use i18n::Lang;
+pub use ids::{OrgId, TokenId, UserId};
+pub use org::OrgKind;
+pub use role::Role;
+pub use validate::{FieldError, Invalid};
+pub mod text;

@@ -1,0 +1,233 @@
+//! Parsing raw input into valid values. Every failure names its field and a reason from the
+//! catalogue, so the same error reads well in a form, in the JSON API and on the command line.
+
+use crate::i18n::{Lang, t};
+use serde::Serialize;
+
+/// Why a field was refused. Rendered through the catalogue as "<field label> <reason>".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    InvalidEmail,
+    InvalidChars,
+    NotAllowed,
+    Unknown,
+    Taken,
+    InvalidNumber,
+    InvalidCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Machine name of the field, e.g. `contact.phone` (API.md).
+    pub field: String,
+    pub reason: Reason,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: Reason) -> Self {
+        FieldError {
+            field: field.into(),
+            reason,
+        }
+    }
+
+    /// The message shown to a person: the field's label and what is wrong with it.
+    pub fn message(&self, lang: Lang) -> String {
+        let label_key = format!("field.{}", self.field);
+        let label = crate::i18n::lookup(lang, &label_key).unwrap_or(&self.field);
+        let reason = match &self.reason {
+            Reason::Required => t(lang, "err.required").to_string(),
+            Reason::TooLong { max } => t(lang, "err.too_long").replace("{max}", &max.to_string()),
+            Reason::TooShort { min } => {
+                t(lang, "err.too_short").replace("{min}", &min.to_string())
+            }
+            Reason::InvalidEmail => t(lang, "err.invalid_email").to_string(),
+            Reason::InvalidChars => t(lang, "err.invalid_chars").to_string(),
+            Reason::NotAllowed => t(lang, "err.not_allowed").to_string(),
+            Reason::Unknown => t(lang, "err.unknown_value").to_string(),
+            Reason::Taken => t(lang, "err.taken").to_string(),
+            Reason::InvalidNumber => t(lang, "err.invalid_number").to_string(),
+            Reason::InvalidCode => t(lang, "err.invalid_code").to_string(),
+        };
+        format!("{label}: {reason}")
+    }
+}
+
+/// A set of field errors: input is refused whole when this is non-empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(field: impl Into<String>, reason: Reason) -> Self {
+        Invalid(vec![FieldError::new(field, reason)])
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, reason: Reason) {
+        self.0.push(FieldError::new(field, reason));
+    }
+
+    /// Collects the error of a parse, returning the value when it succeeded.
+    pub fn check<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn into_result(self) -> Result<(), Invalid> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let msgs: Vec<String> = self.0.iter().map(|e| e.message(Lang::Vi)).collect();
+        f.write_str(&msgs.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// A single-line name (of a person or an organisation): trimmed, 1..=max characters, no
+/// control characters and no angle brackets (nothing that could pass for markup).
+pub fn line(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    if v.chars().count() > max {
+        return Err(FieldError::new(field, Reason::TooLong { max }));
+    }
+    if v.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        return Err(FieldError::new(field, Reason::InvalidChars));
+    }
+    Ok(v.to_string())
+}
+
+/// Like [`line`], but an empty value is allowed and gives `None`.
+pub fn optional_line(field: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        line(field, raw, max).map(Some)
+    }
+}
+
+/// An email address, lower-cased. Deliberately simple: one `@`, a dotted domain, no spaces.
+pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
+    let v = line(field, raw, 254)?.to_lowercase();
+    let ok = match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && !v.contains(char::is_whitespace)
+                && !v.contains([',', ';', '"', '(', ')', '[', ']', '\\'])
+        }
+        None => false,
+    };
+    if ok {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, Reason::InvalidEmail))
+    }
+}
+
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 256;
+
+/// A new password: long enough to resist guessing; any characters are allowed.
+pub fn new_password(field: &str, raw: &str) -> Result<String, FieldError> {
+    let n = raw.chars().count();
+    if raw.is_empty() {
+        Err(FieldError::new(field, Reason::Required))
+    } else if n < PASSWORD_MIN {
+        Err(FieldError::new(field, Reason::TooShort { min: PASSWORD_MIN }))
+    } else if n > PASSWORD_MAX {
+        Err(FieldError::new(field, Reason::TooLong { max: PASSWORD_MAX }))
+    } else {
+        Ok(raw.to_string())
+    }
+}
+
+/// A value that must be one of a closed list (a role, a kind), parsed by `parse`.
+pub fn choice<T>(field: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    parse(v).ok_or_else(|| FieldError::new(field, Reason::Unknown))
+}
+
+/// An optional positive id given as text (a select box's value).
+pub fn optional_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(FieldError::new(field, Reason::InvalidNumber)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_names_are_refused_with_the_field_named() {
+        let long = "a".repeat(201);
+        let cases: &[(&str, Reason)] = &[
+            ("", Reason::Required),
+            ("   ", Reason::Required),
+            (&long, Reason::TooLong { max: 200 }),
+            ("<script>alert(1)</script>", Reason::InvalidChars),
+            ("Sở\u{0007}Tin", Reason::InvalidChars),
+            ("a\nb", Reason::InvalidChars),
+        ];
+        for (raw, want) in cases {
+            let e = line("name", raw, 200).unwrap_err();
+            assert_eq!(e.field, "name");
+            assert_eq!(&e.reason, want, "{raw:?}");
+        }
+        assert_eq!(line("name", "  Sở Khoa học và Công nghệ ", 200).unwrap(), "Sở Khoa học và Công nghệ");
+    }
+
+    #[test]
+    fn emails_are_checked_and_lower_cased() {
+        assert_eq!(email("email", " An.Nguyen@BacNinh.gov.vn ").unwrap(), "an.nguyen@bacninh.gov.vn");
+        for bad in ["", "no-at", "a@b", "a@@b.vn", "a b@c.vn", "@c.vn", "a@.vn", "a@c..vn", "<a>@c.vn"] {
+            assert!(email("email", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_must_be_long_enough() {
+        assert_eq!(new_password("password", "short").unwrap_err().reason, Reason::TooShort { min: 12 });
+        assert!(new_password("password", "một mật khẩu dài").is_ok());
+    }
+
+    #[test]
+    fn messages_name_the_field_in_both_languages() {
+        let e = FieldError::new("name", Reason::Required);
+        assert_eq!(e.message(Lang::Vi), "Tên: không được để trống");
+        assert_eq!(e.message(Lang::En), "Name: must not be empty");
+        let e = FieldError::new("org.name", Reason::TooLong { max: 200 });
+        assert_eq!(e.message(Lang::Vi), "Tên tổ chức: dài quá 200 ký tự");
+    }
+}
