@@ -346,6 +346,12 @@ export function journey(name, fn, { users, timeout = 180_000 } = {}) {
         });
       };
       await fn({ server, browser, context, page, shot, newContext, problems });
+      // Let late loads (favicon, deferred scripts) report before judging the run.
+      for (const ctx of browser.contexts()) {
+        for (const p of ctx.pages()) {
+          await p.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+        }
+      }
       if (problems.length) {
         throw new Error(`browser problems:\n  - ${problems.join('\n  - ')}`);
       }

@@ -1,1 +1,19 @@
+//! Persistence for ungcuu. One SQL text serves both backends where the dialects agree
+//! (`$n` placeholders, `RETURNING`, partial indexes all work in SQLite and PostgreSQL);
+//! where they differ the code branches on [`Backend`]. Each backend has its own migrations.
+//!
+//! Writes go through a [`Tx`], which refuses to commit a change that wrote no audit row.
 
+pub mod audit;
+pub mod backup;
+mod db;
+pub mod error;
+pub mod orgs;
+pub mod outbox;
+pub mod sessions;
+pub mod tokens;
+pub mod testing;
+pub mod users;
+
+pub use db::{Backend, Db, Tx};
+pub use error::{StoreError, StoreResult};

@@ -1,0 +1,216 @@
+use crate::error::{StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database handle, chosen once from the URL at start-up.
+#[derive(Clone)]
+pub enum Db {
+    /// SQLite allows one writer at a time; a single-connection write pool queues writers in
+    /// the process instead of letting them collide on the file lock, while reads run in
+    /// parallel on their own pool (WAL).
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+impl std::fmt::Debug for Db {
+    // Never print a URL or options: they can hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.backend())
+    }
+}
+
+/// A write transaction. Every change must append an audit row before it commits.
+pub struct Tx {
+    pub(crate) inner: TxInner,
+    pub(crate) audited: bool,
+}
+
+pub(crate) enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection, once per backend, so one
+/// SQL text and one row type serve both.
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match &mut $tx.inner {
+            $crate::db::TxInner::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::TxInner::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Like [`on_tx`] for reads outside a transaction, on the read pool.
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite { read, .. } => {
+                let $c = read;
+                $body
+            }
+            $crate::Db::Postgres(p) => {
+                let $c = p;
+                $body
+            }
+        }
+    };
+}
+
+/// Like [`on_db`] for small unaudited writes (session bookkeeping) on the write pool.
+macro_rules! on_write {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite { write, .. } => {
+                let $c = write;
+                $body
+            }
+            $crate::Db::Postgres(p) => {
+                let $c = p;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {on_db, on_tx, on_write};
+
+impl Db {
+    /// Opens the database named by `url`: `sqlite://path` (created when missing) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> StoreResult<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = std::path::Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+            let opts = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit survives power loss, which the intake's promise rests on.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts.read_only(false))
+                .await?;
+            Ok(Db::Sqlite { read, write })
+        } else {
+            Err(StoreError::Db(sqlx::Error::Configuration(
+                "UNGCUU_DATABASE_URL must start with sqlite:// or postgres://".into(),
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Creates or upgrades the schema.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way on a busy file.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        let inner = match self {
+            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            audited: false,
+        })
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        on_db!(self, c => sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(c).await.is_ok())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Commits, unless the transaction changed something without auditing it.
+    pub async fn commit(self) -> StoreResult<()> {
+        if !self.audited {
+            self.rollback().await?;
+            return Err(StoreError::Unaudited);
+        }
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> StoreResult<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
