@@ -17,3 +17,4 @@ pub use org::OrgKind;
 pub use role::Role;
 pub use validate::{FieldError, Invalid};
 pub mod text;
+pub mod signin;

@@ -18,6 +18,10 @@ pub enum Reason {
     Taken,
     InvalidNumber,
     InvalidCode,
+    InvalidPhone,
+    InvalidUrl,
+    Cycle,
+    Archived,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,6 +56,10 @@ impl FieldError {
             Reason::Taken => t(lang, "err.taken").to_string(),
             Reason::InvalidNumber => t(lang, "err.invalid_number").to_string(),
             Reason::InvalidCode => t(lang, "err.invalid_code").to_string(),
+            Reason::InvalidPhone => t(lang, "err.invalid_phone").to_string(),
+            Reason::InvalidUrl => t(lang, "err.invalid_url").to_string(),
+            Reason::Cycle => t(lang, "err.cycle").to_string(),
+            Reason::Archived => t(lang, "err.archived").to_string(),
         };
         format!("{label}: {reason}")
     }
@@ -173,6 +181,37 @@ pub fn choice<T>(field: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> R
     parse(v).ok_or_else(|| FieldError::new(field, Reason::Unknown))
 }
 
+/// An optional phone number: digits with the usual separators, 8–15 digits in all.
+pub fn optional_phone(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let Some(v) = optional_line(field, raw, 40)? else {
+        return Ok(None);
+    };
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let shape = v.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+    if shape && (8..=15).contains(&digits) {
+        Ok(Some(v))
+    } else {
+        Err(FieldError::new(field, Reason::InvalidPhone))
+    }
+}
+
+/// An optional email address.
+pub fn optional_email(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() { Ok(None) } else { email(field, raw).map(Some) }
+}
+
+/// An optional web address: `http(s)://` and a dotted host.
+pub fn optional_url(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let Some(v) = optional_line(field, raw, 300)? else {
+        return Ok(None);
+    };
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(r) if r.split('/').next().is_some_and(|h| h.contains('.') && !h.contains(char::is_whitespace)) => Ok(Some(v)),
+        _ => Err(FieldError::new(field, Reason::InvalidUrl)),
+    }
+}
+
 /// An optional positive id given as text (a select box's value).
 pub fn optional_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
     let v = raw.trim();
@@ -213,6 +252,19 @@ mod tests {
         assert_eq!(email("email", " An.Nguyen@BacNinh.gov.vn ").unwrap(), "an.nguyen@bacninh.gov.vn");
         for bad in ["", "no-at", "a@b", "a@@b.vn", "a b@c.vn", "@c.vn", "a@.vn", "a@c..vn", "<a>@c.vn"] {
             assert!(email("email", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn phones_and_urls_are_checked() {
+        assert_eq!(optional_phone("phone", " 0222 3822 345 ").unwrap().as_deref(), Some("0222 3822 345"));
+        assert_eq!(optional_phone("phone", "").unwrap(), None);
+        for bad in ["12", "phone me", "0222<script>", "+84 1234567890123456"] {
+            assert!(optional_phone("phone", bad).is_err(), "{bad:?}");
+        }
+        assert!(optional_url("website", "https://bacninh.gov.vn/").unwrap().is_some());
+        for bad in ["bacninh.gov.vn", "javascript:alert(1)", "https://", "ftp://x.vn"] {
+            assert!(optional_url("website", bad).is_err(), "{bad:?}");
         }
     }
 

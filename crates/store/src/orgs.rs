@@ -8,7 +8,7 @@ use ungcuu_domain::org::OrgPath;
 use ungcuu_domain::text::fold;
 use ungcuu_domain::{OrgId, OrgKind};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Org {
     pub id: OrgId,
     pub parent_id: Option<OrgId>,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ungcuu_domain::org::OrgPath;
 use ungcuu_domain::{OrgId, TokenId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     pub id: TokenId,
     pub org_id: OrgId,

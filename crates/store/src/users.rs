@@ -7,7 +7,7 @@ use serde::Serialize;
 use ungcuu_domain::org::OrgPath;
 use ungcuu_domain::{OrgId, Role, UserId};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct User {
     pub id: UserId,
     pub org_id: OrgId,

@@ -1,0 +1,181 @@
+//! The demo province (Bắc Ninh) and the first administrator of a new installation.
+
+use crate::access::Actor;
+use crate::error::AppResult;
+use crate::orgs::OrgInput;
+use crate::users::UserInput;
+use crate::App;
+use ungcuu_domain::OrgKind;
+
+/// The password of every demo user: printed by `ungcuu demo`, never used in production.
+pub const DEMO_PASSWORD: &str = "ungcuu-demo-2026";
+
+/// A demo account: (email, name, role, organisation name).
+pub struct DemoUser {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+    pub org: String,
+}
+
+const POLICE: &str = "Công an tỉnh Bắc Ninh";
+const PA05: &str = "Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao";
+const UBND: &str = "Ủy ban nhân dân tỉnh Bắc Ninh";
+const KHCN: &str = "Sở Khoa học và Công nghệ";
+
+const DEPARTMENTS: &[&str] = &[
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    KHCN,
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Xây dựng",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Thanh tra tỉnh",
+    "Ban Quản lý các khu công nghiệp",
+    "Sở Dân tộc và Tôn giáo",
+];
+
+const COMMUNES: &[&str] = &[
+    "Phường Kinh Bắc", "Phường Võ Cường", "Phường Vũ Ninh", "Phường Hạp Lĩnh", "Phường Nam Sơn",
+    "Phường Từ Sơn", "Phường Tam Sơn", "Phường Đồng Nguyên", "Phường Phù Khê", "Phường Thuận Thành",
+    "Phường Mão Điền", "Phường Trạm Lộ", "Phường Trí Quả", "Phường Song Liễu", "Phường Ninh Xá",
+    "Phường Quế Võ", "Phường Phương Liễu", "Phường Nhân Hòa", "Phường Đào Viên", "Phường Bồng Lai",
+    "Phường Chũ", "Phường Phượng Sơn", "Phường Bắc Giang", "Phường Đa Mai", "Phường Tiền Phong",
+    "Phường Tân An", "Phường Yên Dũng", "Phường Tân Tiến", "Phường Cảnh Thụy", "Phường Việt Yên",
+    "Xã Chi Lăng", "Xã Phù Lãng", "Xã Yên Phong", "Xã Văn Môn", "Xã Tam Giang", "Xã Yên Trung",
+    "Xã Tam Đa", "Xã Tiên Du", "Xã Liên Bão", "Xã Tân Chi", "Xã Đại Đồng", "Xã Phật Tích",
+    "Xã Gia Bình", "Xã Nhân Thắng", "Xã Đại Lai", "Xã Cao Đức", "Xã Đông Cứu", "Xã Lương Tài",
+    "Xã Lâm Thao", "Xã Trung Chính", "Xã Trung Kênh", "Xã Đại Sơn", "Xã Sơn Động", "Xã Tây Yên Tử",
+    "Xã Dương Hưu", "Xã Yên Định", "Xã An Lạc", "Xã Vân Sơn", "Xã Biển Động", "Xã Lục Ngạn",
+    "Xã Đèo Gia", "Xã Sơn Hải", "Xã Tân Sơn", "Xã Biên Sơn", "Xã Sa Lý", "Xã Nam Dương",
+    "Xã Kiên Lao", "Xã Lục Sơn", "Xã Trường Sơn", "Xã Cẩm Lý", "Xã Đông Phú", "Xã Nghĩa Phương",
+    "Xã Lục Nam", "Xã Bắc Lũng", "Xã Bảo Đài", "Xã Lạng Giang", "Xã Mỹ Thái", "Xã Kép",
+    "Xã Tân Dĩnh", "Xã Tiên Lục", "Xã Yên Thế", "Xã Bố Hạ", "Xã Đồng Kỳ", "Xã Xuân Lương",
+    "Xã Tam Tiến", "Xã Tân Yên", "Xã Ngọc Thiện", "Xã Nhã Nam", "Xã Phúc Hòa", "Xã Quang Trung",
+    "Xã Hợp Thịnh", "Xã Hiệp Hòa", "Xã Hoàng Vân", "Xã Xuân Cẩm", "Xã Đồng Việt", "Xã Tuấn Đạo",
+    "Xã Xuân Phúc", "Xã Nghĩa Đức", "Xã Yên Thế Thượng", "Xã Đại Sơn Hạ",
+];
+
+fn demo_users() -> Vec<DemoUser> {
+    vec![
+        DemoUser { email: "admin@demo.ungcuu.vn", name: "Trần Quản Trị", role: "admin", org: PA05.into() },
+        DemoUser { email: "thuongtruc@demo.ungcuu.vn", name: "Nguyễn Thị Thường", role: "thuong_truc", org: PA05.into() },
+        DemoUser { email: "doitruong@demo.ungcuu.vn", name: "Lê Văn Trưởng", role: "doi_truong", org: PA05.into() },
+        DemoUser { email: "doipho@demo.ungcuu.vn", name: "Phạm Đức Phó", role: "doi_pho", org: KHCN.into() },
+        DemoUser { email: "thanhvien@demo.ungcuu.vn", name: "Hoàng Minh Thành", role: "thanh_vien", org: "Trung tâm Chuyển đổi số".into() },
+        DemoUser { email: "daumoi.sotaichinh@demo.ungcuu.vn", name: "Vũ Thu Hà", role: "dau_moi", org: "Sở Tài chính".into() },
+        DemoUser { email: "daumoi.kinhbac@demo.ungcuu.vn", name: "Đỗ Quang Huy", role: "dau_moi", org: "Phường Kinh Bắc".into() },
+        DemoUser { email: "lanhdao@demo.ungcuu.vn", name: "Ngô Thanh Lãnh", role: "lanh_dao", org: UBND.into() },
+    ]
+}
+
+fn input(name: &str, kind: OrgKind, parent: Option<i64>) -> OrgInput {
+    OrgInput {
+        name: name.into(),
+        kind: kind.code().into(),
+        parent_id: parent.map(|p| p.to_string()).unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+/// What the demo loaded.
+pub struct DemoSummary {
+    pub orgs: usize,
+    pub users: Vec<DemoUser>,
+    pub password: &'static str,
+}
+
+impl App {
+    /// Loads the demo province into an empty database. Refuses when organisations exist, so
+    /// it can never mix demo rows into real data.
+    pub async fn load_demo(&self) -> AppResult<Option<DemoSummary>> {
+        if ungcuu_store::orgs::count(&self.db).await? > 0 {
+            return Ok(None);
+        }
+        let cli = Actor::cli();
+        let mut n = 0;
+        let mut add = |name: &str, kind: OrgKind, parent: Option<i64>| {
+            n += 1;
+            let inp = input(name, kind, parent);
+            let app = self.clone();
+            let cli = cli.clone();
+            async move { app.create_org(&cli, &inp).await.map(|o| o.id.0) }
+        };
+        let ubnd = add(UBND, OrgKind::Department, None).await?;
+        let police = add(POLICE, OrgKind::Police, None).await?;
+        add(PA05, OrgKind::Police, Some(police)).await?;
+        for d in DEPARTMENTS {
+            let id = add(d, OrgKind::Department, Some(ubnd)).await?;
+            if *d == KHCN {
+                add("Trung tâm Chuyển đổi số", OrgKind::Department, Some(id)).await?;
+            }
+        }
+        for c in COMMUNES {
+            add(&format!("Ủy ban nhân dân {c}"), OrgKind::Commune, Some(ubnd)).await?;
+        }
+        add("Bộ Chỉ huy quân sự tỉnh Bắc Ninh", OrgKind::Military, None).await?;
+        add("Viễn thông Bắc Ninh (VNPT)", OrgKind::Isp, None).await?;
+        add("Viettel Bắc Ninh", OrgKind::Isp, None).await?;
+        add("FPT Telecom chi nhánh Bắc Ninh", OrgKind::Isp, None).await?;
+        add("Công ty An ninh mạng Viettel", OrgKind::SecurityProvider, None).await?;
+        add("Công ty Cổ phần An ninh mạng Việt Nam (VNCS)", OrgKind::SecurityProvider, None).await?;
+        add("Trung tâm Giám sát an toàn không gian mạng quốc gia (NCSC)", OrgKind::NationalCoordinator, None).await?;
+        add("Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05)", OrgKind::NationalCoordinator, None).await?;
+        add("Công ty TNHH Phần mềm Kinh Bắc", OrgKind::Vendor, None).await?;
+
+        let users = demo_users();
+        for u in &users {
+            let org_name = if u.org.starts_with("Phường") || u.org.starts_with("Xã") {
+                format!("Ủy ban nhân dân {}", u.org)
+            } else {
+                u.org.clone()
+            };
+            let org = self.resolve_org(&org_name).await?;
+            self.create_user(
+                &cli,
+                &UserInput {
+                    name: u.name.into(),
+                    email: u.email.into(),
+                    org_id: org.id.to_string(),
+                    role: u.role.into(),
+                    password: DEMO_PASSWORD.into(),
+                },
+            )
+            .await?;
+        }
+        Ok(Some(DemoSummary { orgs: n, users, password: DEMO_PASSWORD }))
+    }
+
+    /// On a database with no users: creates the response team's organisation (if needed)
+    /// and a first administrator with a random password, returned to be printed once.
+    pub async fn ensure_first_admin(&self) -> AppResult<Option<(String, String)>> {
+        if ungcuu_store::users::count(&self.db).await? > 0 {
+            return Ok(None);
+        }
+        let cli = Actor::cli();
+        let team = "Đội ứng cứu sự cố an toàn thông tin mạng";
+        let org = match self.resolve_org(team).await {
+            Ok(o) => o,
+            Err(_) => self.create_org(&cli, &input(team, OrgKind::Other, None)).await?,
+        };
+        let email = "admin@ungcuu.local".to_string();
+        let password = crate::secrets::random_token::<12>();
+        self.create_user(
+            &cli,
+            &UserInput {
+                name: "Quản trị hệ thống".into(),
+                email: email.clone(),
+                org_id: org.id.to_string(),
+                role: "admin".into(),
+                password: password.clone(),
+            },
+        )
+        .await?;
+        Ok(Some((email, password)))
+    }
+}
