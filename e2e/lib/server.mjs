@@ -304,9 +304,9 @@ function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Exact accessible name, allowing surrounding spaces and a trailing required-marker "*". */
+/** Exact accessible name, allowing surrounding spaces and a trailing required marker "(*)". */
 export function exactName(text) {
-  return new RegExp(`^\\s*${escapeRegExp(text)}\\s*\\*?\\s*$`);
+  return new RegExp(`^\\s*${escapeRegExp(text)}\\s*(\\(\\*\\)|\\*)?\\s*$`);
 }
 
 /**

@@ -1,9 +1,9 @@
 //! A person's own account: the TOTP second factor and its recovery codes, the password.
 
+use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 use crate::secrets::{random_bytes, sha256_hex};
-use crate::App;
 use chrono::{DateTime, Utc};
 use totp_rs::{Algorithm, Secret, TOTP};
 use ungcuu_domain::validate::{self, Reason};
@@ -15,7 +15,16 @@ const RECOVERY_CODES: usize = 10;
 
 fn totp(secret_b32: &str, issuer: &str, account: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP, bytes, Some(issuer.replace(':', " ")), account.to_string()).ok()
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP,
+        bytes,
+        Some(issuer.replace(':', " ")),
+        account.to_string(),
+    )
+    .ok()
 }
 
 /// The time step a 6-digit `code` belongs to, within one step of `at` either way.
@@ -29,18 +38,28 @@ pub fn totp_step(secret_b32: &str, code: &str, at: DateTime<Utc>) -> Option<i64>
     (now_step - 1..=now_step + 1).find(|s| {
         let expected = t.generate((*s as u64) * STEP);
         // Compare without an early exit: the time must not tell how many digits matched.
-        expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        expected
+            .bytes()
+            .zip(code.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
     })
 }
 
 /// Recovery codes are compared lower-case without separators: `ABCD-EFGH-JK` = `abcdefghjk`.
 pub fn normalise_recovery(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn new_recovery_code() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let raw: String = random_bytes::<10>().iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let raw: String = random_bytes::<10>()
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
     format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
 }
 
@@ -65,12 +84,21 @@ fn me(actor: &Actor) -> AppResult<UserId> {
 
 impl App {
     fn enrolment(&self, secret: &str, email: &str) -> AppResult<TotpEnrolment> {
-        let t = totp(secret, &self.cfg.totp_issuer, email).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad TOTP secret")))?;
+        let t = totp(secret, &self.cfg.totp_issuer, email)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad TOTP secret")))?;
         let url = t.get_url();
         let qr_svg = qrcode::QrCode::new(url.as_bytes())
-            .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).build())
+            .map(|q| {
+                q.render::<qrcode::render::svg::Color>()
+                    .min_dimensions(180, 180)
+                    .build()
+            })
             .map_err(|e| AppError::Internal(anyhow::anyhow!("qr: {e}")))?;
-        Ok(TotpEnrolment { secret: secret.to_string(), otpauth_url: url, qr_svg })
+        Ok(TotpEnrolment {
+            secret: secret.to_string(),
+            otpauth_url: url,
+            qr_svg,
+        })
     }
 
     pub async fn account_security(&self, actor: &Actor) -> AppResult<AccountSecurity> {
@@ -95,7 +123,11 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         users::set_totp_pending(&mut tx, user.id, Some(&secret)).await?;
-        audit::append(&mut tx, actor.audit("account.totp_start", "user", user.id, None, None)).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("account.totp_start", "user", user.id, None, None),
+        )
+        .await?;
         tx.commit().await?;
         self.enrolment(&secret, &user.email)
     }
@@ -104,15 +136,32 @@ impl App {
     /// shown this once and stored only hashed.
     pub async fn confirm_totp(&self, actor: &Actor, code: &str) -> AppResult<Vec<String>> {
         let user = users::get(&self.db, me(actor)?).await?;
-        let secret = user.totp_pending_secret.clone().ok_or_else(|| Invalid::one("totp.code", Reason::InvalidCode))?;
-        let step = totp_step(&secret, code, ungcuu_domain::time::now()).ok_or_else(|| Invalid::one("totp.code", Reason::InvalidCode))?;
+        let secret = user
+            .totp_pending_secret
+            .clone()
+            .ok_or_else(|| Invalid::one("totp.code", Reason::InvalidCode))?;
+        let step = totp_step(&secret, code, ungcuu_domain::time::now())
+            .ok_or_else(|| Invalid::one("totp.code", Reason::InvalidCode))?;
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
-        let hashes: Vec<String> = codes.iter().map(|c| sha256_hex(&normalise_recovery(c))).collect();
+        let hashes: Vec<String> = codes
+            .iter()
+            .map(|c| sha256_hex(&normalise_recovery(c)))
+            .collect();
         let mut tx = self.db.begin().await?;
         users::set_totp(&mut tx, user.id, Some(&secret), &hashes).await?;
         // The confirming code is used up: it cannot sign in again in the same window.
         users::accept_totp_step(&mut tx, user.id, step).await?;
-        audit::append(&mut tx, actor.audit("account.totp_enable", "user", user.id, None, Some(serde_json::json!({"recovery_codes": RECOVERY_CODES})))).await?;
+        audit::append(
+            &mut tx,
+            actor.audit(
+                "account.totp_enable",
+                "user",
+                user.id,
+                None,
+                Some(serde_json::json!({"recovery_codes": RECOVERY_CODES})),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(codes)
     }
@@ -120,10 +169,15 @@ impl App {
     /// Turns the second factor off; asks for the password again.
     pub async fn disable_totp(&self, actor: &Actor, password: &str) -> AppResult<()> {
         let user = users::get(&self.db, me(actor)?).await?;
-        self.check_password(&user, password, "account.password_current").await?;
+        self.check_password(&user, password, "account.password_current")
+            .await?;
         let mut tx = self.db.begin().await?;
         users::set_totp(&mut tx, user.id, None, &[]).await?;
-        audit::append(&mut tx, actor.audit("account.totp_disable", "user", user.id, None, None)).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("account.totp_disable", "user", user.id, None, None),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -131,24 +185,44 @@ impl App {
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
         let user = users::get(&self.db, me(actor)?).await?;
         let new = validate::new_password("user.password", new).map_err(|e| Invalid(vec![e]))?;
-        self.check_password(&user, current, "account.password_current").await?;
+        self.check_password(&user, current, "account.password_current")
+            .await?;
         let hash = crate::signin::hash_password(new).await?;
         let mut tx = self.db.begin().await?;
         users::set_password_hash(&mut tx, user.id, &hash).await?;
-        audit::append(&mut tx, actor.audit("account.password_change", "user", user.id, None, None)).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("account.password_change", "user", user.id, None, None),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn check_password(&self, user: &users::User, password: &str, field: &str) -> AppResult<()> {
+    async fn check_password(
+        &self,
+        user: &users::User,
+        password: &str,
+        field: &str,
+    ) -> AppResult<()> {
         let (pw, hash) = (password.to_string(), user.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || {
             use argon2::password_hash::{PasswordHash, PasswordVerifier};
-            PasswordHash::new(&hash).map(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok()).unwrap_or(false)
+            PasswordHash::new(&hash)
+                .map(|h| {
+                    argon2::Argon2::default()
+                        .verify_password(pw.as_bytes(), &h)
+                        .is_ok()
+                })
+                .unwrap_or(false)
         })
         .await
         .unwrap_or(false);
-        if ok { Ok(()) } else { Err(Invalid::one(field, Reason::InvalidCode).into()) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Invalid::one(field, Reason::InvalidCode).into())
+        }
     }
 }
 
@@ -165,8 +239,14 @@ mod tests {
         let step = at.timestamp() / 30;
         let code = t.generate(at.timestamp() as u64);
         assert_eq!(totp_step(secret, &code, at), Some(step));
-        assert_eq!(totp_step(secret, &code, at + chrono::Duration::seconds(30)), Some(step));
-        assert_eq!(totp_step(secret, &code, at + chrono::Duration::seconds(90)), None);
+        assert_eq!(
+            totp_step(secret, &code, at + chrono::Duration::seconds(30)),
+            Some(step)
+        );
+        assert_eq!(
+            totp_step(secret, &code, at + chrono::Duration::seconds(90)),
+            None
+        );
         assert_eq!(totp_step(secret, "12345", at), None);
         assert_eq!(totp_step(secret, "abcdef", at), None);
     }
@@ -175,7 +255,10 @@ mod tests {
     fn recovery_codes_compare_without_case_or_dashes() {
         let c = new_recovery_code();
         assert_eq!(c.len(), 12);
-        assert_eq!(normalise_recovery(&c.to_uppercase()), normalise_recovery(&c));
+        assert_eq!(
+            normalise_recovery(&c.to_uppercase()),
+            normalise_recovery(&c)
+        );
         assert_eq!(normalise_recovery(" abcd-efgh-jk "), "abcdefghjk");
     }
 }

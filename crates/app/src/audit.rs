@@ -1,13 +1,18 @@
 //! Reading and checking the audit trail.
 
+use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
-use crate::App;
 use ungcuu_domain::Action;
 use ungcuu_domain::audit::{AuditRow, ChainBreak};
 
 impl App {
-    pub async fn audit_page(&self, actor: &Actor, limit: i64, offset: i64) -> AppResult<Vec<AuditRow>> {
+    pub async fn audit_page(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<AuditRow>> {
         actor.authorize(Action::ViewAudit, None)?;
         Ok(ungcuu_store::audit::list(&self.db, None, limit.clamp(1, 500), offset.max(0)).await?)
     }
@@ -22,7 +27,11 @@ impl App {
         actor.authorize(Action::ViewDashboard, None)?;
         let orgs = ungcuu_store::orgs::count(&self.db).await?;
         let users = ungcuu_store::users::count(&self.db).await?;
-        let audit = if actor.can(Action::ViewAudit, None) { Some(ungcuu_store::audit::count(&self.db).await?) } else { None };
+        let audit = if actor.can(Action::ViewAudit, None) {
+            Some(ungcuu_store::audit::count(&self.db).await?)
+        } else {
+            None
+        };
         Ok((orgs, users, audit))
     }
 }

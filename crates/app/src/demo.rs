@@ -1,10 +1,10 @@
 //! The demo province (Bắc Ninh) and the first administrator of a new installation.
 
+use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
 use crate::orgs::OrgInput;
 use crate::users::UserInput;
-use crate::App;
 use ungcuu_domain::OrgKind;
 
 /// The password of every demo user: printed by `ungcuu demo`, never used in production.
@@ -41,36 +41,158 @@ const DEPARTMENTS: &[&str] = &[
 ];
 
 const COMMUNES: &[&str] = &[
-    "Phường Kinh Bắc", "Phường Võ Cường", "Phường Vũ Ninh", "Phường Hạp Lĩnh", "Phường Nam Sơn",
-    "Phường Từ Sơn", "Phường Tam Sơn", "Phường Đồng Nguyên", "Phường Phù Khê", "Phường Thuận Thành",
-    "Phường Mão Điền", "Phường Trạm Lộ", "Phường Trí Quả", "Phường Song Liễu", "Phường Ninh Xá",
-    "Phường Quế Võ", "Phường Phương Liễu", "Phường Nhân Hòa", "Phường Đào Viên", "Phường Bồng Lai",
-    "Phường Chũ", "Phường Phượng Sơn", "Phường Bắc Giang", "Phường Đa Mai", "Phường Tiền Phong",
-    "Phường Tân An", "Phường Yên Dũng", "Phường Tân Tiến", "Phường Cảnh Thụy", "Phường Việt Yên",
-    "Xã Chi Lăng", "Xã Phù Lãng", "Xã Yên Phong", "Xã Văn Môn", "Xã Tam Giang", "Xã Yên Trung",
-    "Xã Tam Đa", "Xã Tiên Du", "Xã Liên Bão", "Xã Tân Chi", "Xã Đại Đồng", "Xã Phật Tích",
-    "Xã Gia Bình", "Xã Nhân Thắng", "Xã Đại Lai", "Xã Cao Đức", "Xã Đông Cứu", "Xã Lương Tài",
-    "Xã Lâm Thao", "Xã Trung Chính", "Xã Trung Kênh", "Xã Đại Sơn", "Xã Sơn Động", "Xã Tây Yên Tử",
-    "Xã Dương Hưu", "Xã Yên Định", "Xã An Lạc", "Xã Vân Sơn", "Xã Biển Động", "Xã Lục Ngạn",
-    "Xã Đèo Gia", "Xã Sơn Hải", "Xã Tân Sơn", "Xã Biên Sơn", "Xã Sa Lý", "Xã Nam Dương",
-    "Xã Kiên Lao", "Xã Lục Sơn", "Xã Trường Sơn", "Xã Cẩm Lý", "Xã Đông Phú", "Xã Nghĩa Phương",
-    "Xã Lục Nam", "Xã Bắc Lũng", "Xã Bảo Đài", "Xã Lạng Giang", "Xã Mỹ Thái", "Xã Kép",
-    "Xã Tân Dĩnh", "Xã Tiên Lục", "Xã Yên Thế", "Xã Bố Hạ", "Xã Đồng Kỳ", "Xã Xuân Lương",
-    "Xã Tam Tiến", "Xã Tân Yên", "Xã Ngọc Thiện", "Xã Nhã Nam", "Xã Phúc Hòa", "Xã Quang Trung",
-    "Xã Hợp Thịnh", "Xã Hiệp Hòa", "Xã Hoàng Vân", "Xã Xuân Cẩm", "Xã Đồng Việt", "Xã Tuấn Đạo",
-    "Xã Xuân Phúc", "Xã Nghĩa Đức", "Xã Yên Thế Thượng", "Xã Đại Sơn Hạ",
+    "Phường Kinh Bắc",
+    "Phường Võ Cường",
+    "Phường Vũ Ninh",
+    "Phường Hạp Lĩnh",
+    "Phường Nam Sơn",
+    "Phường Từ Sơn",
+    "Phường Tam Sơn",
+    "Phường Đồng Nguyên",
+    "Phường Phù Khê",
+    "Phường Thuận Thành",
+    "Phường Mão Điền",
+    "Phường Trạm Lộ",
+    "Phường Trí Quả",
+    "Phường Song Liễu",
+    "Phường Ninh Xá",
+    "Phường Quế Võ",
+    "Phường Phương Liễu",
+    "Phường Nhân Hòa",
+    "Phường Đào Viên",
+    "Phường Bồng Lai",
+    "Phường Chũ",
+    "Phường Phượng Sơn",
+    "Phường Bắc Giang",
+    "Phường Đa Mai",
+    "Phường Tiền Phong",
+    "Phường Tân An",
+    "Phường Yên Dũng",
+    "Phường Tân Tiến",
+    "Phường Cảnh Thụy",
+    "Phường Việt Yên",
+    "Xã Chi Lăng",
+    "Xã Phù Lãng",
+    "Xã Yên Phong",
+    "Xã Văn Môn",
+    "Xã Tam Giang",
+    "Xã Yên Trung",
+    "Xã Tam Đa",
+    "Xã Tiên Du",
+    "Xã Liên Bão",
+    "Xã Tân Chi",
+    "Xã Đại Đồng",
+    "Xã Phật Tích",
+    "Xã Gia Bình",
+    "Xã Nhân Thắng",
+    "Xã Đại Lai",
+    "Xã Cao Đức",
+    "Xã Đông Cứu",
+    "Xã Lương Tài",
+    "Xã Lâm Thao",
+    "Xã Trung Chính",
+    "Xã Trung Kênh",
+    "Xã Đại Sơn",
+    "Xã Sơn Động",
+    "Xã Tây Yên Tử",
+    "Xã Dương Hưu",
+    "Xã Yên Định",
+    "Xã An Lạc",
+    "Xã Vân Sơn",
+    "Xã Biển Động",
+    "Xã Lục Ngạn",
+    "Xã Đèo Gia",
+    "Xã Sơn Hải",
+    "Xã Tân Sơn",
+    "Xã Biên Sơn",
+    "Xã Sa Lý",
+    "Xã Nam Dương",
+    "Xã Kiên Lao",
+    "Xã Lục Sơn",
+    "Xã Trường Sơn",
+    "Xã Cẩm Lý",
+    "Xã Đông Phú",
+    "Xã Nghĩa Phương",
+    "Xã Lục Nam",
+    "Xã Bắc Lũng",
+    "Xã Bảo Đài",
+    "Xã Lạng Giang",
+    "Xã Mỹ Thái",
+    "Xã Kép",
+    "Xã Tân Dĩnh",
+    "Xã Tiên Lục",
+    "Xã Yên Thế",
+    "Xã Bố Hạ",
+    "Xã Đồng Kỳ",
+    "Xã Xuân Lương",
+    "Xã Tam Tiến",
+    "Xã Tân Yên",
+    "Xã Ngọc Thiện",
+    "Xã Nhã Nam",
+    "Xã Phúc Hòa",
+    "Xã Quang Trung",
+    "Xã Hợp Thịnh",
+    "Xã Hiệp Hòa",
+    "Xã Hoàng Vân",
+    "Xã Xuân Cẩm",
+    "Xã Đồng Việt",
+    "Xã Tuấn Đạo",
+    "Xã Xuân Phúc",
+    "Xã Nghĩa Đức",
+    "Xã Yên Thế Thượng",
+    "Xã Đại Sơn Hạ",
 ];
 
 fn demo_users() -> Vec<DemoUser> {
     vec![
-        DemoUser { email: "admin@demo.ungcuu.vn", name: "Trần Quản Trị", role: "admin", org: PA05.into() },
-        DemoUser { email: "thuongtruc@demo.ungcuu.vn", name: "Nguyễn Thị Thường", role: "thuong_truc", org: PA05.into() },
-        DemoUser { email: "doitruong@demo.ungcuu.vn", name: "Lê Văn Trưởng", role: "doi_truong", org: PA05.into() },
-        DemoUser { email: "doipho@demo.ungcuu.vn", name: "Phạm Đức Phó", role: "doi_pho", org: KHCN.into() },
-        DemoUser { email: "thanhvien@demo.ungcuu.vn", name: "Hoàng Minh Thành", role: "thanh_vien", org: "Trung tâm Chuyển đổi số".into() },
-        DemoUser { email: "daumoi.sotaichinh@demo.ungcuu.vn", name: "Vũ Thu Hà", role: "dau_moi", org: "Sở Tài chính".into() },
-        DemoUser { email: "daumoi.kinhbac@demo.ungcuu.vn", name: "Đỗ Quang Huy", role: "dau_moi", org: "Phường Kinh Bắc".into() },
-        DemoUser { email: "lanhdao@demo.ungcuu.vn", name: "Ngô Thanh Lãnh", role: "lanh_dao", org: UBND.into() },
+        DemoUser {
+            email: "admin@demo.ungcuu.vn",
+            name: "Trần Quản Trị",
+            role: "admin",
+            org: PA05.into(),
+        },
+        DemoUser {
+            email: "thuongtruc@demo.ungcuu.vn",
+            name: "Nguyễn Thị Thường",
+            role: "thuong_truc",
+            org: PA05.into(),
+        },
+        DemoUser {
+            email: "doitruong@demo.ungcuu.vn",
+            name: "Lê Văn Trưởng",
+            role: "doi_truong",
+            org: PA05.into(),
+        },
+        DemoUser {
+            email: "doipho@demo.ungcuu.vn",
+            name: "Phạm Đức Phó",
+            role: "doi_pho",
+            org: KHCN.into(),
+        },
+        DemoUser {
+            email: "thanhvien@demo.ungcuu.vn",
+            name: "Hoàng Minh Thành",
+            role: "thanh_vien",
+            org: "Trung tâm Chuyển đổi số".into(),
+        },
+        DemoUser {
+            email: "daumoi.sotaichinh@demo.ungcuu.vn",
+            name: "Vũ Thu Hà",
+            role: "dau_moi",
+            org: "Sở Tài chính".into(),
+        },
+        DemoUser {
+            email: "daumoi.kinhbac@demo.ungcuu.vn",
+            name: "Đỗ Quang Huy",
+            role: "dau_moi",
+            org: "Phường Kinh Bắc".into(),
+        },
+        DemoUser {
+            email: "lanhdao@demo.ungcuu.vn",
+            name: "Ngô Thanh Lãnh",
+            role: "lanh_dao",
+            org: UBND.into(),
+        },
     ]
 }
 
@@ -116,16 +238,41 @@ impl App {
             }
         }
         for c in COMMUNES {
-            add(&format!("Ủy ban nhân dân {c}"), OrgKind::Commune, Some(ubnd)).await?;
+            add(
+                &format!("Ủy ban nhân dân {c}"),
+                OrgKind::Commune,
+                Some(ubnd),
+            )
+            .await?;
         }
         add("Bộ Chỉ huy quân sự tỉnh Bắc Ninh", OrgKind::Military, None).await?;
         add("Viễn thông Bắc Ninh (VNPT)", OrgKind::Isp, None).await?;
         add("Viettel Bắc Ninh", OrgKind::Isp, None).await?;
         add("FPT Telecom chi nhánh Bắc Ninh", OrgKind::Isp, None).await?;
-        add("Công ty An ninh mạng Viettel", OrgKind::SecurityProvider, None).await?;
-        add("Công ty Cổ phần An ninh mạng Việt Nam (VNCS)", OrgKind::SecurityProvider, None).await?;
-        add("Trung tâm Giám sát an toàn không gian mạng quốc gia (NCSC)", OrgKind::NationalCoordinator, None).await?;
-        add("Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05)", OrgKind::NationalCoordinator, None).await?;
+        add(
+            "Công ty An ninh mạng Viettel",
+            OrgKind::SecurityProvider,
+            None,
+        )
+        .await?;
+        add(
+            "Công ty Cổ phần An ninh mạng Việt Nam (VNCS)",
+            OrgKind::SecurityProvider,
+            None,
+        )
+        .await?;
+        add(
+            "Trung tâm Giám sát an toàn không gian mạng quốc gia (NCSC)",
+            OrgKind::NationalCoordinator,
+            None,
+        )
+        .await?;
+        add(
+            "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05)",
+            OrgKind::NationalCoordinator,
+            None,
+        )
+        .await?;
         add("Công ty TNHH Phần mềm Kinh Bắc", OrgKind::Vendor, None).await?;
 
         let users = demo_users();
@@ -148,7 +295,11 @@ impl App {
             )
             .await?;
         }
-        Ok(Some(DemoSummary { orgs: n, users, password: DEMO_PASSWORD }))
+        Ok(Some(DemoSummary {
+            orgs: n,
+            users,
+            password: DEMO_PASSWORD,
+        }))
     }
 
     /// On a database with no users: creates the response team's organisation (if needed)
@@ -161,10 +312,13 @@ impl App {
         let team = "Đội ứng cứu sự cố an toàn thông tin mạng";
         let org = match self.resolve_org(team).await {
             Ok(o) => o,
-            Err(_) => self.create_org(&cli, &input(team, OrgKind::Other, None)).await?,
+            Err(_) => {
+                self.create_org(&cli, &input(team, OrgKind::Other, None))
+                    .await?
+            }
         };
         let email = "admin@ungcuu.local".to_string();
-        let password = crate::secrets::random_token::<12>();
+        let password = random_password();
         self.create_user(
             &cli,
             &UserInput {
@@ -178,4 +332,9 @@ impl App {
         .await?;
         Ok(Some((email, password)))
     }
+}
+
+/// A random password for an account created at the command line.
+pub fn random_password() -> String {
+    crate::secrets::random_token::<15>()
 }

@@ -1,13 +1,13 @@
 //! Organisations: list, read, create, edit, archive. Nothing is deleted.
 
+use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use serde::Deserialize;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, OrgKind};
 use ungcuu_store::orgs::{self, Org, OrgFields, OrgFilter};
-use ungcuu_store::{audit, Tx};
+use ungcuu_store::{Tx, audit};
 
 /// An organisation as typed into a form, the API or the CLI: raw text, checked here.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -29,7 +29,9 @@ impl OrgInput {
     fn parse(&self) -> Result<OrgFields, Invalid> {
         let mut bad = Invalid::default();
         let name = bad.check(validate::line("org.name", &self.name, NAME_MAX));
-        let kind = bad.check(validate::choice("org.kind", &self.kind, |s| s.parse::<OrgKind>().ok()));
+        let kind = bad.check(validate::choice("org.kind", &self.kind, |s| {
+            s.parse::<OrgKind>().ok()
+        }));
         let parent = bad.check(validate::optional_id("org.parent", &self.parent_id));
         let address = bad.check(validate::optional_line("org.address", &self.address, 300));
         let phone = bad.check(validate::optional_phone("org.phone", &self.phone));
@@ -37,7 +39,15 @@ impl OrgInput {
         let website = bad.check(validate::optional_url("org.website", &self.website));
         bad.clone().into_result()?;
         match (name, kind, parent, address, phone, email, website) {
-            (Some(name), Some(kind), Some(parent), Some(address), Some(phone), Some(email), Some(website)) => Ok(OrgFields {
+            (
+                Some(name),
+                Some(kind),
+                Some(parent),
+                Some(address),
+                Some(phone),
+                Some(email),
+                Some(website),
+            ) => Ok(OrgFields {
                 name,
                 kind,
                 parent_id: parent.map(OrgId),
@@ -71,41 +81,76 @@ fn name_taken(e: ungcuu_store::StoreError) -> AppError {
 }
 
 impl App {
-    pub async fn list_orgs(&self, actor: &Actor, query: Option<String>, include_archived: bool) -> AppResult<Vec<Org>> {
+    pub async fn list_orgs(
+        &self,
+        actor: &Actor,
+        query: Option<String>,
+        include_archived: bool,
+    ) -> AppResult<Vec<Org>> {
         let within = actor.scope(Action::ViewOrg)?;
-        Ok(orgs::list(&self.db, &OrgFilter { within, query, include_archived, limit: 0, offset: 0 }).await?)
+        Ok(orgs::list(
+            &self.db,
+            &OrgFilter {
+                within,
+                query,
+                include_archived,
+                limit: 0,
+                offset: 0,
+            },
+        )
+        .await?)
     }
 
     /// Organisations the actor may place a new organisation under (or a user in).
     pub async fn org_choices(&self, actor: &Actor, action: Action) -> AppResult<Vec<Org>> {
         let within = actor.scope(action)?;
-        Ok(orgs::list(&self.db, &OrgFilter { within, ..Default::default() }).await?)
+        Ok(orgs::list(
+            &self.db,
+            &OrgFilter {
+                within,
+                ..Default::default()
+            },
+        )
+        .await?)
     }
 
     pub async fn get_org(&self, actor: &Actor, id: OrgId) -> AppResult<Org> {
         let org = orgs::get(&self.db, id).await?;
         // Someone who may not see it is told it does not exist.
-        actor.authorize(Action::ViewOrg, Some(&org.path)).map_err(|_| AppError::NotFound)?;
+        actor
+            .authorize(Action::ViewOrg, Some(&org.path))
+            .map_err(|_| AppError::NotFound)?;
         Ok(org)
     }
 
     /// Checks the parent: it exists, is active, and the actor may create under it.
-    async fn check_parent(&self, tx: &mut Tx, actor: &Actor, fields: &OrgFields) -> AppResult<Option<Org>> {
+    async fn check_parent(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        fields: &OrgFields,
+    ) -> AppResult<Option<Org>> {
         match fields.parent_id {
             None => {
-                actor.authorize(Action::CreateOrg, None).map_err(|_| Invalid::one("org.parent", Reason::NotAllowed))?;
+                actor
+                    .authorize(Action::CreateOrg, None)
+                    .map_err(|_| Invalid::one("org.parent", Reason::NotAllowed))?;
                 Ok(None)
             }
             Some(pid) => {
                 let parent = match orgs::get_in(tx, pid).await {
                     Ok(p) => p,
-                    Err(ungcuu_store::StoreError::NotFound) => return Err(Invalid::one("org.parent", Reason::Unknown).into()),
+                    Err(ungcuu_store::StoreError::NotFound) => {
+                        return Err(Invalid::one("org.parent", Reason::Unknown).into());
+                    }
                     Err(e) => return Err(e.into()),
                 };
                 if parent.archived_at.is_some() {
                     return Err(Invalid::one("org.parent", Reason::Archived).into());
                 }
-                actor.authorize(Action::CreateOrg, Some(&parent.path)).map_err(|_| Invalid::one("org.parent", Reason::NotAllowed))?;
+                actor
+                    .authorize(Action::CreateOrg, Some(&parent.path))
+                    .map_err(|_| Invalid::one("org.parent", Reason::NotAllowed))?;
                 Ok(Some(parent))
             }
         }
@@ -118,7 +163,11 @@ impl App {
         let mut tx = self.db.begin().await?;
         self.check_parent(&mut tx, actor, &fields).await?;
         let org = orgs::insert(&mut tx, &fields).await.map_err(name_taken)?;
-        audit::append(&mut tx, actor.audit("org.create", "org", org.id, None, json(&org))).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("org.create", "org", org.id, None, json(&org)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(org)
     }
@@ -135,21 +184,40 @@ impl App {
                 return Err(Invalid::one("org.parent", Reason::Cycle).into());
             }
         }
-        let after = orgs::update(&mut tx, id, &fields).await.map_err(name_taken)?;
-        audit::append(&mut tx, actor.audit("org.update", "org", id, json(&before), json(&after))).await?;
+        let after = orgs::update(&mut tx, id, &fields)
+            .await
+            .map_err(name_taken)?;
+        audit::append(
+            &mut tx,
+            actor.audit("org.update", "org", id, json(&before), json(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Archives (or brings back) an organisation: it stays, with its history, but is no
     /// longer offered for new work.
-    pub async fn set_org_archived(&self, actor: &Actor, id: OrgId, archived: bool) -> AppResult<Org> {
+    pub async fn set_org_archived(
+        &self,
+        actor: &Actor,
+        id: OrgId,
+        archived: bool,
+    ) -> AppResult<Org> {
         let before = self.get_org(actor, id).await?;
         actor.authorize(Action::ArchiveOrg, Some(&before.path))?;
         let mut tx = self.db.begin().await?;
         let after = orgs::set_archived(&mut tx, id, archived).await?;
-        let action = if archived { "org.archive" } else { "org.unarchive" };
-        audit::append(&mut tx, actor.audit(action, "org", id, json(&before), json(&after))).await?;
+        let action = if archived {
+            "org.archive"
+        } else {
+            "org.unarchive"
+        };
+        audit::append(
+            &mut tx,
+            actor.audit(action, "org", id, json(&before), json(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -159,6 +227,8 @@ impl App {
         if let Ok(id) = id_or_name.trim().parse::<i64>() {
             return Ok(orgs::get(&self.db, OrgId(id)).await?);
         }
-        orgs::find_by_name(&self.db, id_or_name.trim()).await?.ok_or(AppError::NotFound)
+        orgs::find_by_name(&self.db, id_or_name.trim())
+            .await?
+            .ok_or(AppError::NotFound)
     }
 }

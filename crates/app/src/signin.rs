@@ -1,11 +1,11 @@
 //! Signing in: passwords (argon2id), the TOTP second factor, lock-out, sessions.
 
+use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 use crate::secrets::{random_token, sha256_hex};
-use crate::App;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use ungcuu_domain::signin::lockout_after;
 use ungcuu_domain::time::now;
@@ -28,7 +28,11 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -41,7 +45,10 @@ fn dummy_hash() -> &'static str {
     static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     H.get_or_init(|| {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default().hash_password(b"not a real password", &salt).map(|h| h.to_string()).unwrap_or_default()
+        Argon2::default()
+            .hash_password(b"not a real password", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 
@@ -99,7 +106,13 @@ fn login_audit(user: &users::User, action: &str, after: serde_json::Value) -> Ne
 }
 
 impl App {
-    pub async fn sign_in(&self, email: &str, password: &str, ip: Option<&str>, user_agent: Option<&str>) -> Result<SignIn, SignInError> {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> Result<SignIn, SignInError> {
         let email = email.trim().to_lowercase();
         let user = match users::find_by_email(&self.db, &email).await? {
             Some(u) if u.disabled_at.is_none() => u,
@@ -111,18 +124,34 @@ impl App {
         };
         let t = now();
         if let Some(until) = user.locked_until.filter(|u| *u > t) {
-            return Err(SignInError::Locked { minutes: locked_minutes(until, t) });
+            return Err(SignInError::Locked {
+                minutes: locked_minutes(until, t),
+            });
         }
         if !verify_password(password.to_string(), user.password_hash.clone()).await {
             return Err(self.record_failure(&user, "auth.login_failed").await);
         }
         let mut tx = self.db.begin().await?;
         users::clear_failures(&mut tx, user.id).await?;
-        let tokens = self.new_session(&mut tx, &user, user.totp_enabled, ip, user_agent).await?;
-        let action = if user.totp_enabled { "auth.password_ok" } else { "auth.login" };
-        audit::append(&mut tx, login_audit(&user, action, serde_json::json!({"ip": ip}))).await?;
+        let tokens = self
+            .new_session(&mut tx, &user, user.totp_enabled, ip, user_agent)
+            .await?;
+        let action = if user.totp_enabled {
+            "auth.password_ok"
+        } else {
+            "auth.login"
+        };
+        audit::append(
+            &mut tx,
+            login_audit(&user, action, serde_json::json!({"ip": ip})),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(if user.totp_enabled { SignIn::NeedSecondFactor(tokens) } else { SignIn::Done(tokens) })
+        Ok(if user.totp_enabled {
+            SignIn::NeedSecondFactor(tokens)
+        } else {
+            SignIn::Done(tokens)
+        })
     }
 
     async fn record_failure(&self, user: &users::User, action: &str) -> SignInError {
@@ -131,12 +160,22 @@ impl App {
             let lock = lockout_after(failures).map(|d| now() + d);
             let mut tx = self.db.begin().await?;
             users::record_failure(&mut tx, user.id, failures, lock).await?;
-            audit::append(&mut tx, login_audit(user, action, serde_json::json!({"failures": failures, "locked_until": lock}))).await?;
+            audit::append(
+                &mut tx,
+                login_audit(
+                    user,
+                    action,
+                    serde_json::json!({"failures": failures, "locked_until": lock}),
+                ),
+            )
+            .await?;
             tx.commit().await?;
             Ok::<_, AppError>(lock)
         };
         match run.await {
-            Ok(Some(until)) => SignInError::Locked { minutes: locked_minutes(until, now()) },
+            Ok(Some(until)) => SignInError::Locked {
+                minutes: locked_minutes(until, now()),
+            },
             Ok(None) => SignInError::Failed,
             Err(e) => SignInError::Internal(e),
         }
@@ -150,9 +189,16 @@ impl App {
         ip: Option<&str>,
         user_agent: Option<&str>,
     ) -> AppResult<SessionTokens> {
-        let tokens = SessionTokens { token: random_token::<32>(), csrf: random_token::<24>() };
+        let tokens = SessionTokens {
+            token: random_token::<32>(),
+            csrf: random_token::<24>(),
+        };
         // A half-signed-in session lives only long enough to type a code.
-        let ttl = if mfa_pending { chrono::Duration::minutes(10) } else { self.cfg.session_idle };
+        let ttl = if mfa_pending {
+            chrono::Duration::minutes(10)
+        } else {
+            self.cfg.session_idle
+        };
         sessions::insert(
             tx,
             &sessions::NewSession {
@@ -171,16 +217,25 @@ impl App {
 
     /// Completes a half-signed-in session with a TOTP code or a recovery code. The session
     /// gets a new token: the one that only passed the password is void.
-    pub async fn second_factor(&self, token: &str, code: &str) -> Result<SessionTokens, SignInError> {
+    pub async fn second_factor(
+        &self,
+        token: &str,
+        code: &str,
+    ) -> Result<SessionTokens, SignInError> {
         let id_hash = sha256_hex(token);
         let t = now();
-        let session = sessions::get(&self.db, &id_hash, t).await?.filter(|s| s.mfa_pending).ok_or(SignInError::Failed)?;
+        let session = sessions::get(&self.db, &id_hash, t)
+            .await?
+            .filter(|s| s.mfa_pending)
+            .ok_or(SignInError::Failed)?;
         let user = users::get(&self.db, ungcuu_domain::UserId(session.user_id)).await?;
         if user.disabled_at.is_some() {
             return Err(SignInError::Failed);
         }
         if let Some(until) = user.locked_until.filter(|u| *u > t) {
-            return Err(SignInError::Locked { minutes: locked_minutes(until, t) });
+            return Err(SignInError::Locked {
+                minutes: locked_minutes(until, t),
+            });
         }
         let secret = user.totp_secret.clone().ok_or(SignInError::Failed)?;
         let mut tx = self.db.begin().await?;
@@ -188,20 +243,40 @@ impl App {
             Some(step) => users::accept_totp_step(&mut tx, user.id, step).await?,
             None => {
                 let normal = crate::account::normalise_recovery(code);
-                !normal.is_empty() && users::use_recovery_code(&mut tx, user.id, &sha256_hex(&normal)).await?
+                !normal.is_empty()
+                    && users::use_recovery_code(&mut tx, user.id, &sha256_hex(&normal)).await?
             }
         };
         if !accepted {
             tx.rollback().await?;
-            return Err(self.record_failure(&user, "auth.second_factor_failed").await);
+            return Err(self
+                .record_failure(&user, "auth.second_factor_failed")
+                .await);
         }
-        let fresh = SessionTokens { token: random_token::<32>(), csrf: random_token::<24>() };
+        let fresh = SessionTokens {
+            token: random_token::<32>(),
+            csrf: random_token::<24>(),
+        };
         users::clear_failures(&mut tx, user.id).await?;
         sessions::promote(&mut tx, &id_hash, &sha256_hex(&fresh.token), &fresh.csrf).await?;
-        audit::append(&mut tx, login_audit(&user, "auth.login", serde_json::json!({"second_factor": true}))).await?;
+        audit::append(
+            &mut tx,
+            login_audit(
+                &user,
+                "auth.login",
+                serde_json::json!({"second_factor": true}),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         // The promoted session starts its normal idle window now.
-        sessions::touch(&self.db, &sha256_hex(&fresh.token), t, t + self.cfg.session_idle).await?;
+        sessions::touch(
+            &self.db,
+            &sha256_hex(&fresh.token),
+            t,
+            t + self.cfg.session_idle,
+        )
+        .await?;
         Ok(fresh)
     }
 
@@ -220,13 +295,28 @@ impl App {
         if !s.mfa_pending && t - s.last_seen_at > chrono::Duration::minutes(1) {
             sessions::touch(&self.db, &id_hash, t, t + self.cfg.session_idle).await?;
         }
-        Ok(Some(SessionInfo { id_hash, actor: Actor::from_user(&user), csrf: s.csrf_token, mfa_pending: s.mfa_pending }))
+        Ok(Some(SessionInfo {
+            id_hash,
+            actor: Actor::from_user(&user),
+            csrf: s.csrf_token,
+            mfa_pending: s.mfa_pending,
+        }))
     }
 
     pub async fn sign_out(&self, session: &SessionInfo) -> AppResult<()> {
         let mut tx = self.db.begin().await?;
         sessions::delete(&mut tx, &session.id_hash).await?;
-        audit::append(&mut tx, session.actor.audit("auth.logout", "user", session.actor.user_id.map(|u| u.0).unwrap_or(0), None, None)).await?;
+        audit::append(
+            &mut tx,
+            session.actor.audit(
+                "auth.logout",
+                "user",
+                session.actor.user_id.map(|u| u.0).unwrap_or(0),
+                None,
+                None,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Users: list, create, edit, disable. Accounts are disabled, never deleted.
 
+use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use serde::Deserialize;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, Role, UserId};
@@ -34,18 +34,31 @@ impl UserInput {
         let mut bad = Invalid::default();
         let name = bad.check(validate::line("user.name", &self.name, 120));
         let email = bad.check(validate::email("user.email", &self.email));
-        let org = bad.check(validate::optional_id("user.org", &self.org_id).and_then(|o| {
-            o.ok_or_else(|| ungcuu_domain::FieldError::new("user.org", Reason::Required))
+        let org = bad.check(
+            validate::optional_id("user.org", &self.org_id).and_then(|o| {
+                o.ok_or_else(|| ungcuu_domain::FieldError::new("user.org", Reason::Required))
+            }),
+        );
+        let role = bad.check(validate::choice("user.role", &self.role, |s| {
+            s.parse::<Role>().ok()
         }));
-        let role = bad.check(validate::choice("user.role", &self.role, |s| s.parse::<Role>().ok()));
         let password = if creating || !self.password.is_empty() {
-            bad.check(validate::new_password("user.password", &self.password)).map(Some)
+            bad.check(validate::new_password("user.password", &self.password))
+                .map(Some)
         } else {
             Some(None)
         };
         match (name, email, org, role, password) {
-            (Some(name), Some(email), Some(org), Some(role), Some(password)) if bad.0.is_empty() => {
-                Ok(Parsed { name, email, org_id: OrgId(org), role, password })
+            (Some(name), Some(email), Some(org), Some(role), Some(password))
+                if bad.0.is_empty() =>
+            {
+                Ok(Parsed {
+                    name,
+                    email,
+                    org_id: OrgId(org),
+                    role,
+                    password,
+                })
             }
             _ => Err(bad),
         }
@@ -72,12 +85,22 @@ fn email_taken(e: ungcuu_store::StoreError) -> AppError {
 impl App {
     pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<User>> {
         let within = actor.scope(Action::ViewUser)?;
-        Ok(users::list(&self.db, &UserFilter { within, limit: 0, offset: 0 }).await?)
+        Ok(users::list(
+            &self.db,
+            &UserFilter {
+                within,
+                limit: 0,
+                offset: 0,
+            },
+        )
+        .await?)
     }
 
     pub async fn get_user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
         let u = users::get(&self.db, id).await?;
-        actor.authorize(Action::ViewUser, Some(&u.org_path)).map_err(|_| AppError::NotFound)?;
+        actor
+            .authorize(Action::ViewUser, Some(&u.org_path))
+            .map_err(|_| AppError::NotFound)?;
         Ok(u)
     }
 
@@ -85,37 +108,58 @@ impl App {
     async fn check_user_org(&self, actor: &Actor, action: Action, org: OrgId) -> AppResult<()> {
         let org = match orgs::get(&self.db, org).await {
             Ok(o) => o,
-            Err(ungcuu_store::StoreError::NotFound) => return Err(Invalid::one("user.org", Reason::Unknown).into()),
+            Err(ungcuu_store::StoreError::NotFound) => {
+                return Err(Invalid::one("user.org", Reason::Unknown).into());
+            }
             Err(e) => return Err(e.into()),
         };
         if org.archived_at.is_some() {
             return Err(Invalid::one("user.org", Reason::Archived).into());
         }
-        actor.authorize(action, Some(&org.path)).map_err(|_| Invalid::one("user.org", Reason::NotAllowed).into())
+        actor
+            .authorize(action, Some(&org.path))
+            .map_err(|_| Invalid::one("user.org", Reason::NotAllowed).into())
     }
 
     pub async fn create_user(&self, actor: &Actor, input: &UserInput) -> AppResult<User> {
         actor.scope(Action::CreateUser)?;
         let p = input.parse(true)?;
-        self.check_user_org(actor, Action::CreateUser, p.org_id).await?;
+        self.check_user_org(actor, Action::CreateUser, p.org_id)
+            .await?;
         let hash = crate::signin::hash_password(p.password.unwrap_or_default()).await?;
         let mut tx = self.db.begin().await?;
         let user = users::insert(
             &mut tx,
-            &users::NewUser { org_id: p.org_id, email: &p.email, name: &p.name, role: p.role, password_hash: &hash },
+            &users::NewUser {
+                org_id: p.org_id,
+                email: &p.email,
+                name: &p.name,
+                role: p.role,
+                password_hash: &hash,
+            },
         )
         .await
         .map_err(email_taken)?;
-        audit::append(&mut tx, actor.audit("user.create", "user", user.id, None, json(&user))).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("user.create", "user", user.id, None, json(&user)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
 
-    pub async fn update_user(&self, actor: &Actor, id: UserId, input: &UserInput) -> AppResult<User> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        input: &UserInput,
+    ) -> AppResult<User> {
         let before = self.get_user(actor, id).await?;
         actor.authorize(Action::EditUser, Some(&before.org_path))?;
         let p = input.parse(false)?;
-        self.check_user_org(actor, Action::EditUser, p.org_id).await?;
+        self.check_user_org(actor, Action::EditUser, p.org_id)
+            .await?;
         // An administrator cannot demote themselves and leave nobody to administer.
         if Some(id) == actor.user_id && p.role != before.role {
             return Err(Invalid::one("user.role", Reason::NotAllowed).into());
@@ -125,9 +169,18 @@ impl App {
             None => None,
         };
         let mut tx = self.db.begin().await?;
-        let mut after = users::update(&mut tx, id, &users::UserUpdate { org_id: p.org_id, email: &p.email, name: &p.name, role: p.role })
-            .await
-            .map_err(email_taken)?;
+        let mut after = users::update(
+            &mut tx,
+            id,
+            &users::UserUpdate {
+                org_id: p.org_id,
+                email: &p.email,
+                name: &p.name,
+                role: p.role,
+            },
+        )
+        .await
+        .map_err(email_taken)?;
         if let Some(h) = &hash {
             users::set_password_hash(&mut tx, id, h).await?;
             // A reset password ends the sessions opened with the old one.
@@ -138,12 +191,21 @@ impl App {
         if let (Some(serde_json::Value::Object(m)), true) = (after_json.as_mut(), hash.is_some()) {
             m.insert("password_reset".into(), true.into());
         }
-        audit::append(&mut tx, actor.audit("user.update", "user", id, json(&before), after_json)).await?;
+        audit::append(
+            &mut tx,
+            actor.audit("user.update", "user", id, json(&before), after_json),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    pub async fn set_user_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> AppResult<User> {
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        disabled: bool,
+    ) -> AppResult<User> {
         let before = self.get_user(actor, id).await?;
         actor.authorize(Action::DisableUser, Some(&before.org_path))?;
         if Some(id) == actor.user_id && disabled {
@@ -155,8 +217,16 @@ impl App {
             sessions::delete_for_user(&mut tx, id).await?;
         }
         let after = users::get_in(&mut tx, id).await?;
-        let action = if disabled { "user.disable" } else { "user.enable" };
-        audit::append(&mut tx, actor.audit(action, "user", id, json(&before), json(&after))).await?;
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        audit::append(
+            &mut tx,
+            actor.audit(action, "user", id, json(&before), json(&after)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -193,7 +193,10 @@ mod tests {
         let head = rows[3].hash.clone();
         assert_eq!(
             walk(&rows, (5, &head)),
-            Err(ChainBreak::Broken { seq: 3, expected_seq: 2 })
+            Err(ChainBreak::Broken {
+                seq: 3,
+                expected_seq: 2
+            })
         );
     }
 
@@ -203,7 +206,10 @@ mod tests {
         let head = rows[4].hash.clone();
         assert_eq!(
             walk(&rows[..3], (5, &head)),
-            Err(ChainBreak::Truncated { last_seq: 3, head_seq: 5 })
+            Err(ChainBreak::Truncated {
+                last_seq: 3,
+                head_seq: 5
+            })
         );
     }
 
@@ -215,7 +221,10 @@ mod tests {
         let head = rows[3].hash.clone();
         assert_eq!(
             walk(&rows, (4, &head)),
-            Err(ChainBreak::Broken { seq: 3, expected_seq: 3 })
+            Err(ChainBreak::Broken {
+                seq: 3,
+                expected_seq: 3
+            })
         );
     }
 }

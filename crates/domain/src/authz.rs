@@ -137,19 +137,58 @@ mod tests {
     /// doi_truong, doi_pho, thanh_vien, dau_moi, lanh_dao; each cell is three letters for
     /// own / below / other organisation.
     const TABLE: &[(Action, [&str; 7])] = &[
-        (Action::ViewDashboard, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"]),
-        (Action::ViewOrg, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
-        (Action::CreateOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
-        (Action::EditOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
-        (Action::ArchiveOrg, ["YYY", "YYY", "NNN", "NNN", "NNN", "NYN", "NNN"]),
-        (Action::ViewUser, ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
-        (Action::CreateUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
-        (Action::EditUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
-        (Action::DisableUser, ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
-        (Action::ViewTokens, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
-        (Action::CreateToken, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
-        (Action::RevokeToken, ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
-        (Action::ViewAudit, ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"]),
+        (
+            Action::ViewDashboard,
+            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"],
+        ),
+        (
+            Action::ViewOrg,
+            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"],
+        ),
+        (
+            Action::CreateOrg,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
+        ),
+        (
+            Action::EditOrg,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
+        ),
+        (
+            Action::ArchiveOrg,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "NYN", "NNN"],
+        ),
+        (
+            Action::ViewUser,
+            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"],
+        ),
+        (
+            Action::CreateUser,
+            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
+        ),
+        (
+            Action::EditUser,
+            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
+        ),
+        (
+            Action::DisableUser,
+            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
+        ),
+        (
+            Action::ViewTokens,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
+        ),
+        (
+            Action::CreateToken,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
+        ),
+        (
+            Action::RevokeToken,
+            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
+        ),
+        (
+            Action::ViewAudit,
+            ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"],
+        ),
     ];
 
     #[test]
@@ -172,7 +211,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, Action::ALL.len() * Role::ALL.len() * Reach::ALL.len());
+        assert_eq!(
+            checked,
+            Action::ALL.len() * Role::ALL.len() * Reach::ALL.len()
+        );
     }
 
     #[test]

@@ -16,5 +16,5 @@ pub use ids::{OrgId, TokenId, UserId};
 pub use org::OrgKind;
 pub use role::Role;
 pub use validate::{FieldError, Invalid};
-pub mod text;
 pub mod signin;
+pub mod text;

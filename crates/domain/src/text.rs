@@ -37,7 +37,10 @@ mod tests {
     fn vietnamese_folds_to_plain_lower_case() {
         assert_eq!(fold("Đồng Nai"), "dong nai");
         assert_eq!(fold("mã độc"), "ma doc");
-        assert_eq!(fold("  Sở  Khoa học và Công nghệ "), "so khoa hoc va cong nghe");
+        assert_eq!(
+            fold("  Sở  Khoa học và Công nghệ "),
+            "so khoa hoc va cong nghe"
+        );
         assert_eq!(fold("ĐỘI ỨNG CỨU"), "doi ung cuu");
         assert_eq!(fold("Phường Võ Cường"), "phuong vo cuong");
     }

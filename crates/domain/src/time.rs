@@ -16,7 +16,9 @@ pub fn now() -> DateTime<Utc> {
 
 /// `21/11/2026 12:05` in Vietnam time.
 pub fn datetime_vn(ts: DateTime<Utc>) -> String {
-    ts.with_timezone(&vietnam()).format("%d/%m/%Y %H:%M").to_string()
+    ts.with_timezone(&vietnam())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// `21/11/2026` in Vietnam time.

@@ -22,6 +22,8 @@ pub enum Reason {
     InvalidUrl,
     Cycle,
     Archived,
+    WrongType,
+    InvalidJson,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,9 +48,7 @@ impl FieldError {
         let reason = match &self.reason {
             Reason::Required => t(lang, "err.required").to_string(),
             Reason::TooLong { max } => t(lang, "err.too_long").replace("{max}", &max.to_string()),
-            Reason::TooShort { min } => {
-                t(lang, "err.too_short").replace("{min}", &min.to_string())
-            }
+            Reason::TooShort { min } => t(lang, "err.too_short").replace("{min}", &min.to_string()),
             Reason::InvalidEmail => t(lang, "err.invalid_email").to_string(),
             Reason::InvalidChars => t(lang, "err.invalid_chars").to_string(),
             Reason::NotAllowed => t(lang, "err.not_allowed").to_string(),
@@ -60,6 +60,8 @@ impl FieldError {
             Reason::InvalidUrl => t(lang, "err.invalid_url").to_string(),
             Reason::Cycle => t(lang, "err.cycle").to_string(),
             Reason::Archived => t(lang, "err.archived").to_string(),
+            Reason::WrongType => t(lang, "err.wrong_type").to_string(),
+            Reason::InvalidJson => t(lang, "err.bad_json").to_string(),
         };
         format!("{label}: {reason}")
     }
@@ -117,7 +119,9 @@ pub fn line(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     if v.chars().count() > max {
         return Err(FieldError::new(field, Reason::TooLong { max }));
     }
-    if v.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+    if v.chars()
+        .any(|c| c.is_control() || c == '<' || c == '>' || c == '\u{FFFD}')
+    {
         return Err(FieldError::new(field, Reason::InvalidChars));
     }
     Ok(v.to_string())
@@ -164,16 +168,26 @@ pub fn new_password(field: &str, raw: &str) -> Result<String, FieldError> {
     if raw.is_empty() {
         Err(FieldError::new(field, Reason::Required))
     } else if n < PASSWORD_MIN {
-        Err(FieldError::new(field, Reason::TooShort { min: PASSWORD_MIN }))
+        Err(FieldError::new(
+            field,
+            Reason::TooShort { min: PASSWORD_MIN },
+        ))
     } else if n > PASSWORD_MAX {
-        Err(FieldError::new(field, Reason::TooLong { max: PASSWORD_MAX }))
+        Err(FieldError::new(
+            field,
+            Reason::TooLong { max: PASSWORD_MAX },
+        ))
     } else {
         Ok(raw.to_string())
     }
 }
 
 /// A value that must be one of a closed list (a role, a kind), parsed by `parse`.
-pub fn choice<T>(field: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, FieldError> {
+pub fn choice<T>(
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, FieldError> {
     let v = raw.trim();
     if v.is_empty() {
         return Err(FieldError::new(field, Reason::Required));
@@ -187,7 +201,9 @@ pub fn optional_phone(field: &str, raw: &str) -> Result<Option<String>, FieldErr
         return Ok(None);
     };
     let digits = v.chars().filter(char::is_ascii_digit).count();
-    let shape = v.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+    let shape = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
     if shape && (8..=15).contains(&digits) {
         Ok(Some(v))
     } else {
@@ -197,7 +213,11 @@ pub fn optional_phone(field: &str, raw: &str) -> Result<Option<String>, FieldErr
 
 /// An optional email address.
 pub fn optional_email(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() { Ok(None) } else { email(field, raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        email(field, raw).map(Some)
+    }
 }
 
 /// An optional web address: `http(s)://` and a dotted host.
@@ -205,9 +225,17 @@ pub fn optional_url(field: &str, raw: &str) -> Result<Option<String>, FieldError
     let Some(v) = optional_line(field, raw, 300)? else {
         return Ok(None);
     };
-    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
     match rest {
-        Some(r) if r.split('/').next().is_some_and(|h| h.contains('.') && !h.contains(char::is_whitespace)) => Ok(Some(v)),
+        Some(r)
+            if r.split('/')
+                .next()
+                .is_some_and(|h| h.contains('.') && !h.contains(char::is_whitespace)) =>
+        {
+            Ok(Some(v))
+        }
         _ => Err(FieldError::new(field, Reason::InvalidUrl)),
     }
 }
@@ -244,33 +272,58 @@ mod tests {
             assert_eq!(e.field, "name");
             assert_eq!(&e.reason, want, "{raw:?}");
         }
-        assert_eq!(line("name", "  Sở Khoa học và Công nghệ ", 200).unwrap(), "Sở Khoa học và Công nghệ");
+        assert_eq!(
+            line("name", "  Sở Khoa học và Công nghệ ", 200).unwrap(),
+            "Sở Khoa học và Công nghệ"
+        );
     }
 
     #[test]
     fn emails_are_checked_and_lower_cased() {
-        assert_eq!(email("email", " An.Nguyen@BacNinh.gov.vn ").unwrap(), "an.nguyen@bacninh.gov.vn");
-        for bad in ["", "no-at", "a@b", "a@@b.vn", "a b@c.vn", "@c.vn", "a@.vn", "a@c..vn", "<a>@c.vn"] {
+        assert_eq!(
+            email("email", " An.Nguyen@BacNinh.gov.vn ").unwrap(),
+            "an.nguyen@bacninh.gov.vn"
+        );
+        for bad in [
+            "", "no-at", "a@b", "a@@b.vn", "a b@c.vn", "@c.vn", "a@.vn", "a@c..vn", "<a>@c.vn",
+        ] {
             assert!(email("email", bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn phones_and_urls_are_checked() {
-        assert_eq!(optional_phone("phone", " 0222 3822 345 ").unwrap().as_deref(), Some("0222 3822 345"));
+        assert_eq!(
+            optional_phone("phone", " 0222 3822 345 ")
+                .unwrap()
+                .as_deref(),
+            Some("0222 3822 345")
+        );
         assert_eq!(optional_phone("phone", "").unwrap(), None);
         for bad in ["12", "phone me", "0222<script>", "+84 1234567890123456"] {
             assert!(optional_phone("phone", bad).is_err(), "{bad:?}");
         }
-        assert!(optional_url("website", "https://bacninh.gov.vn/").unwrap().is_some());
-        for bad in ["bacninh.gov.vn", "javascript:alert(1)", "https://", "ftp://x.vn"] {
+        assert!(
+            optional_url("website", "https://bacninh.gov.vn/")
+                .unwrap()
+                .is_some()
+        );
+        for bad in [
+            "bacninh.gov.vn",
+            "javascript:alert(1)",
+            "https://",
+            "ftp://x.vn",
+        ] {
             assert!(optional_url("website", bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn passwords_must_be_long_enough() {
-        assert_eq!(new_password("password", "short").unwrap_err().reason, Reason::TooShort { min: 12 });
+        assert_eq!(
+            new_password("password", "short").unwrap_err().reason,
+            Reason::TooShort { min: 12 }
+        );
         assert!(new_password("password", "một mật khẩu dài").is_ok());
     }
 

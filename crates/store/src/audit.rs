@@ -137,7 +137,9 @@ pub async fn list(
 ) -> StoreResult<Vec<AuditRow>> {
     let rows: Vec<Row> = match object {
         Some((ty, id)) => {
-            let sql = format!("{SELECT} WHERE object_type = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3 OFFSET $4");
+            let sql = format!(
+                "{SELECT} WHERE object_type = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3 OFFSET $4"
+            );
             on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ty).bind(id).bind(limit).bind(offset).fetch_all(c).await?)
         }
         None => {
@@ -149,5 +151,7 @@ pub async fn list(
 }
 
 pub async fn count(db: &Db) -> StoreResult<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(c).await?))
+    Ok(
+        on_db!(db, c => sqlx::query_scalar("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(c).await?),
+    )
 }

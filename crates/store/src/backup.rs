@@ -35,15 +35,30 @@ use Col::*;
 /// A test compares this with the live schema on both backends, so a migration that adds a
 /// column cannot be forgotten here.
 pub const TABLES: &[Table] = &[
-    Table { name: "roles", key: "code", identity: false, cols: &[("code", Text), ("name_vi", Text), ("name_en", Text)] },
+    Table {
+        name: "roles",
+        key: "code",
+        identity: false,
+        cols: &[("code", Text), ("name_vi", Text), ("name_en", Text)],
+    },
     Table {
         name: "orgs",
         key: "id",
         identity: true,
         cols: &[
-            ("id", Int), ("parent_id", Int), ("path", Text), ("name", Text), ("name_fold", Text), ("kind", Text),
-            ("address", Text), ("phone", Text), ("email", Text), ("website", Text), ("archived_at", Time),
-            ("created_at", Time), ("updated_at", Time),
+            ("id", Int),
+            ("parent_id", Int),
+            ("path", Text),
+            ("name", Text),
+            ("name_fold", Text),
+            ("kind", Text),
+            ("address", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("website", Text),
+            ("archived_at", Time),
+            ("created_at", Time),
+            ("updated_at", Time),
         ],
     },
     Table {
@@ -51,24 +66,47 @@ pub const TABLES: &[Table] = &[
         key: "id",
         identity: true,
         cols: &[
-            ("id", Int), ("org_id", Int), ("email", Text), ("name", Text), ("role", Text), ("password_hash", Text),
-            ("totp_secret", Text), ("totp_pending_secret", Text), ("totp_last_step", Int), ("failed_logins", Int),
-            ("locked_until", Time), ("disabled_at", Time), ("created_at", Time), ("updated_at", Time),
+            ("id", Int),
+            ("org_id", Int),
+            ("email", Text),
+            ("name", Text),
+            ("role", Text),
+            ("password_hash", Text),
+            ("totp_secret", Text),
+            ("totp_pending_secret", Text),
+            ("totp_last_step", Int),
+            ("failed_logins", Int),
+            ("locked_until", Time),
+            ("disabled_at", Time),
+            ("created_at", Time),
+            ("updated_at", Time),
         ],
     },
     Table {
         name: "recovery_codes",
         key: "id",
         identity: true,
-        cols: &[("id", Int), ("user_id", Int), ("code_hash", Text), ("used_at", Time)],
+        cols: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("code_hash", Text),
+            ("used_at", Time),
+        ],
     },
     Table {
         name: "sessions",
         key: "id_hash",
         identity: false,
         cols: &[
-            ("id_hash", Text), ("user_id", Int), ("csrf_token", Text), ("mfa_pending", Bool), ("created_at", Time),
-            ("last_seen_at", Time), ("expires_at", Time), ("ip", Text), ("user_agent", Text),
+            ("id_hash", Text),
+            ("user_id", Int),
+            ("csrf_token", Text),
+            ("mfa_pending", Bool),
+            ("created_at", Time),
+            ("last_seen_at", Time),
+            ("expires_at", Time),
+            ("ip", Text),
+            ("user_agent", Text),
         ],
     },
     Table {
@@ -76,8 +114,15 @@ pub const TABLES: &[Table] = &[
         key: "id",
         identity: true,
         cols: &[
-            ("id", Int), ("org_id", Int), ("name", Text), ("prefix", Text), ("token_hash", Text), ("created_by", Int),
-            ("created_at", Time), ("last_used_at", Time), ("revoked_at", Time),
+            ("id", Int),
+            ("org_id", Int),
+            ("name", Text),
+            ("prefix", Text),
+            ("token_hash", Text),
+            ("created_by", Int),
+            ("created_at", Time),
+            ("last_used_at", Time),
+            ("revoked_at", Time),
         ],
     },
     Table {
@@ -85,18 +130,38 @@ pub const TABLES: &[Table] = &[
         key: "seq",
         identity: false,
         cols: &[
-            ("seq", Int), ("at", Time), ("actor_user_id", Int), ("actor", Text), ("action", Text), ("object_type", Text),
-            ("object_id", Text), ("before_json", Text), ("after_json", Text), ("prev_hash", Text), ("hash", Text),
+            ("seq", Int),
+            ("at", Time),
+            ("actor_user_id", Int),
+            ("actor", Text),
+            ("action", Text),
+            ("object_type", Text),
+            ("object_id", Text),
+            ("before_json", Text),
+            ("after_json", Text),
+            ("prev_hash", Text),
+            ("hash", Text),
         ],
     },
-    Table { name: "audit_head", key: "id", identity: false, cols: &[("id", Int), ("last_seq", Int), ("last_hash", Text)] },
+    Table {
+        name: "audit_head",
+        key: "id",
+        identity: false,
+        cols: &[("id", Int), ("last_seq", Int), ("last_hash", Text)],
+    },
     Table {
         name: "outbox",
         key: "id",
         identity: true,
         cols: &[
-            ("id", Int), ("kind", Text), ("payload", Text), ("created_at", Time), ("attempts", Int),
-            ("next_attempt_at", Time), ("delivered_at", Time), ("last_error", Text),
+            ("id", Int),
+            ("kind", Text),
+            ("payload", Text),
+            ("created_at", Time),
+            ("attempts", Int),
+            ("next_attempt_at", Time),
+            ("delivered_at", Time),
+            ("last_error", Text),
         ],
     },
 ];
@@ -105,7 +170,8 @@ const FORMAT: &str = "ungcuu-backup";
 const VERSION: i64 = 1;
 
 fn time_json(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true))).unwrap_or(Value::Null)
+    t.map(|t| Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true)))
+        .unwrap_or(Value::Null)
 }
 
 macro_rules! row_json {
@@ -113,9 +179,18 @@ macro_rules! row_json {
         let mut vals = Vec::with_capacity($cols.len());
         for (i, (_, col)) in $cols.iter().enumerate() {
             vals.push(match col {
-                Col::Int => $row.try_get::<Option<i64>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
-                Col::Text => $row.try_get::<Option<String>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
-                Col::Bool => $row.try_get::<Option<bool>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
+                Col::Int => $row
+                    .try_get::<Option<i64>, _>(i)?
+                    .map(Value::from)
+                    .unwrap_or(Value::Null),
+                Col::Text => $row
+                    .try_get::<Option<String>, _>(i)?
+                    .map(Value::from)
+                    .unwrap_or(Value::Null),
+                Col::Bool => $row
+                    .try_get::<Option<bool>, _>(i)?
+                    .map(Value::from)
+                    .unwrap_or(Value::Null),
                 Col::Time => time_json($row.try_get::<Option<DateTime<Utc>>, _>(i)?),
             });
         }
@@ -153,7 +228,9 @@ pub async fn backup(db: &Db, out: &mut impl Write) -> StoreResult<u64> {
             tx.rollback().await?;
         }
         Db::Postgres(p) => {
-            let mut tx = p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+            let mut tx = p
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?;
             dump!(&mut *tx);
             tx.rollback().await?;
         }
@@ -198,22 +275,35 @@ pub async fn restore(db: &Db, input: impl BufRead) -> StoreResult<(Tx, u64)> {
     for (i, line) in lines.enumerate() {
         let line = line?;
         let lineno = i + 2;
-        let v: Value = serde_json::from_str(&line).map_err(|e| bad(format!("line {lineno}: {e}")))?;
+        let v: Value =
+            serde_json::from_str(&line).map_err(|e| bad(format!("line {lineno}: {e}")))?;
         if v["end"] == true {
             if v["rows"].as_u64() != Some(n) {
-                return Err(bad(format!("trailer says {} rows, file has {n}", v["rows"])));
+                return Err(bad(format!(
+                    "trailer says {} rows, file has {n}",
+                    v["rows"]
+                )));
             }
             ended = true;
             break;
         }
-        let name = v["t"].as_str().ok_or_else(|| bad(format!("line {lineno}: no table")))?;
-        let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| bad(format!("line {lineno}: unknown table {name}")))?;
-        let vals = v["r"].as_array().filter(|a| a.len() == table.cols.len())
+        let name = v["t"]
+            .as_str()
+            .ok_or_else(|| bad(format!("line {lineno}: no table")))?;
+        let table = TABLES
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| bad(format!("line {lineno}: unknown table {name}")))?;
+        let vals = v["r"]
+            .as_array()
+            .filter(|a| a.len() == table.cols.len())
             .ok_or_else(|| bad(format!("line {lineno}: wrong number of columns for {name}")))?;
-        insert_row(&mut tx, table, vals).await.map_err(|e| match e {
-            StoreError::BadBackup(m) => bad(format!("line {lineno}: {m}")),
-            e => e,
-        })?;
+        insert_row(&mut tx, table, vals)
+            .await
+            .map_err(|e| match e {
+                StoreError::BadBackup(m) => bad(format!("line {lineno}: {m}")),
+                e => e,
+            })?;
         n += 1;
     }
     if !ended {
@@ -234,10 +324,18 @@ pub async fn restore(db: &Db, input: impl BufRead) -> StoreResult<(Tx, u64)> {
 async fn insert_row(tx: &mut Tx, table: &Table, vals: &[Value]) -> StoreResult<()> {
     let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
     let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, cols.join(", "), params.join(", "));
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.name,
+        cols.join(", "),
+        params.join(", ")
+    );
     let mut typed = Vec::with_capacity(vals.len());
     for ((col, ty), v) in table.cols.iter().zip(vals) {
-        typed.push(Typed::from_json(*ty, v).ok_or_else(|| bad(format!("{}.{col}: wrong type", table.name)))?);
+        typed.push(
+            Typed::from_json(*ty, v)
+                .ok_or_else(|| bad(format!("{}.{col}: wrong type", table.name)))?,
+        );
     }
     on_tx!(tx, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -275,7 +373,11 @@ impl Typed {
             Int => Typed::Int(Some(v.as_i64()?)),
             Text => Typed::Text(Some(v.as_str()?.to_string())),
             Bool => Typed::Bool(Some(v.as_bool()?)),
-            Time => Typed::Time(Some(DateTime::parse_from_rfc3339(v.as_str()?).ok()?.with_timezone(&Utc))),
+            Time => Typed::Time(Some(
+                DateTime::parse_from_rfc3339(v.as_str()?)
+                    .ok()?
+                    .with_timezone(&Utc),
+            )),
         })
     }
 }

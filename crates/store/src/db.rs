@@ -20,7 +20,10 @@ pub enum Db {
     /// SQLite allows one writer at a time; a single-connection write pool queues writers in
     /// the process instead of letting them collide on the file lock, while reads run in
     /// parallel on their own pool (WAL).
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -98,7 +101,8 @@ impl Db {
     /// `postgres://…`.
     pub async fn connect(url: &str) -> StoreResult<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
+            let opts =
+                PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -106,7 +110,9 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or(path);
             if let Some(dir) = std::path::Path::new(path).parent()
                 && !dir.as_os_str().is_empty()

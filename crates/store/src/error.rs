@@ -25,9 +25,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                StoreError::Unique(d.constraint().map(str::to_string).unwrap_or_else(|| d.message().to_string()))
-            }
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Unique(
+                d.constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| d.message().to_string()),
+            ),
             e => StoreError::Db(e),
         }
     }

@@ -11,8 +11,8 @@ pub mod error;
 pub mod orgs;
 pub mod outbox;
 pub mod sessions;
-pub mod tokens;
 pub mod testing;
+pub mod tokens;
 pub mod users;
 
 pub use db::{Backend, Db, Tx};

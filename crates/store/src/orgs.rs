@@ -125,7 +125,9 @@ pub async fn list(db: &Db, f: &OrgFilter) -> StoreResult<Vec<Org>> {
 }
 
 pub async fn count(db: &Db) -> StoreResult<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE archived_at IS NULL").fetch_one(c).await?))
+    Ok(
+        on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE archived_at IS NULL").fetch_one(c).await?),
+    )
 }
 
 pub async fn insert(tx: &mut Tx, f: &OrgFields) -> StoreResult<Org> {

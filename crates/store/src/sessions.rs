@@ -46,7 +46,12 @@ pub async fn get(db: &Db, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Opti
 
 /// Slides the idle expiry forward. Bookkeeping, not a change of state a person made, so it
 /// is not audited.
-pub async fn touch(db: &Db, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn touch(
+    db: &Db,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
     on_write!(db, c => sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
         .bind(now).bind(expires_at).bind(id_hash).execute(c).await?.rows_affected());
     Ok(())
@@ -67,10 +72,14 @@ pub async fn delete(tx: &mut Tx, id_hash: &str) -> StoreResult<()> {
 
 /// Ends every session of a user (disabled account, changed second factor).
 pub async fn delete_for_user(tx: &mut Tx, user: UserId) -> StoreResult<u64> {
-    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(c).await?.rows_affected()))
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(c).await?.rows_affected()),
+    )
 }
 
 /// Removes expired sessions; returns how many.
 pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> StoreResult<u64> {
-    Ok(on_write!(db, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(c).await?.rows_affected()))
+    Ok(
+        on_write!(db, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(c).await?.rows_affected()),
+    )
 }

@@ -24,8 +24,15 @@ enum Cleanup {
 fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{prefix}_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub fn pg_admin_url() -> String {
@@ -39,7 +46,12 @@ impl TestDb {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}/ungcuu.db", dir.display());
         let db = Db::connect(&url).await.expect("open sqlite");
-        TestDb { db, url, name: "sqlite", cleanup: Cleanup::Dir(dir) }
+        TestDb {
+            db,
+            url,
+            name: "sqlite",
+            cleanup: Cleanup::Dir(dir),
+        }
     }
 
     /// An empty (unmigrated) PostgreSQL database of its own.
@@ -49,11 +61,19 @@ impl TestDb {
         let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
             panic!("PostgreSQL is needed for the store tests at {admin_url} (set UNGCUU_TEST_PG_URL): {e}")
         });
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}"))).execute(&mut admin).await.expect("create database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
         admin.close().await.ok();
         let url = replace_db_name(&admin_url, &db_name);
         let db = Db::connect(&url).await.expect("open postgres");
-        TestDb { db, url, name: "postgres", cleanup: Cleanup::Pg { admin_url, db_name } }
+        TestDb {
+            db,
+            url,
+            name: "postgres",
+            cleanup: Cleanup::Pg { admin_url, db_name },
+        }
     }
 
     pub async fn sqlite() -> TestDb {
@@ -89,10 +109,12 @@ impl TestDb {
             }
             Cleanup::Pg { admin_url, db_name } => {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")))
-                        .execute(&mut admin)
-                        .await
-                        .ok();
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await
+                    .ok();
                 }
             }
         }

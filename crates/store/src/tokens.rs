@@ -53,7 +53,14 @@ impl From<Row> for ApiToken {
 const SELECT: &str = "SELECT t.id, t.org_id, o.name AS org_name, o.path AS org_path, t.name, t.prefix, \
      t.created_at, t.last_used_at, t.revoked_at FROM api_tokens t JOIN orgs o ON o.id = t.org_id";
 
-pub async fn insert(tx: &mut Tx, org: OrgId, name: &str, prefix: &str, hash: &str, created_by: Option<i64>) -> StoreResult<ApiToken> {
+pub async fn insert(
+    tx: &mut Tx,
+    org: OrgId,
+    name: &str,
+    prefix: &str,
+    hash: &str,
+    created_by: Option<i64>,
+) -> StoreResult<ApiToken> {
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO api_tokens (org_id, name, prefix, token_hash, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
         .bind(org.0).bind(name).bind(prefix).bind(hash).bind(created_by).bind(ungcuu_domain::time::now())
@@ -75,13 +82,17 @@ pub async fn get(db: &Db, id: TokenId) -> StoreResult<ApiToken> {
 
 /// The live token with this hash, if any.
 pub async fn find_active(db: &Db, hash: &str) -> StoreResult<Option<ApiToken>> {
-    let sql = format!("{SELECT} WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND o.archived_at IS NULL");
+    let sql = format!(
+        "{SELECT} WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND o.archived_at IS NULL"
+    );
     let row: Option<Row> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(hash).fetch_optional(c).await?);
     Ok(row.map(Into::into))
 }
 
 pub async fn list(db: &Db, within: Option<&OrgPath>) -> StoreResult<Vec<ApiToken>> {
-    let sql = format!("{SELECT} WHERE ($1 IS NULL OR o.path LIKE $1 || '%') ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC");
+    let sql = format!(
+        "{SELECT} WHERE ($1 IS NULL OR o.path LIKE $1 || '%') ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC"
+    );
     let rows: Vec<Row> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(within.map(|p| p.as_str().to_string())).fetch_all(c).await?);
     Ok(rows.into_iter().map(Into::into).collect())

@@ -56,10 +56,11 @@ impl TryFrom<Row> for User {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<User> {
         // An unknown role must never quietly become some other role.
-        let role = r
-            .role
-            .parse()
-            .map_err(|()| StoreError::Db(sqlx::Error::Decode(format!("unknown role {}", r.role).into())))?;
+        let role = r.role.parse().map_err(|()| {
+            StoreError::Db(sqlx::Error::Decode(
+                format!("unknown role {}", r.role).into(),
+            ))
+        })?;
         Ok(User {
             id: UserId(r.id),
             org_id: OrgId(r.org_id),
@@ -91,12 +92,16 @@ fn one(row: Option<Row>) -> StoreResult<User> {
 
 pub async fn get(db: &Db, id: UserId) -> StoreResult<User> {
     let sql = format!("{SELECT} WHERE u.id = $1");
-    one(on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?))
+    one(
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?),
+    )
 }
 
 pub async fn get_in(tx: &mut Tx, id: UserId) -> StoreResult<User> {
     let sql = format!("{SELECT} WHERE u.id = $1");
-    one(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?))
+    one(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(c).await?),
+    )
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> StoreResult<Option<User>> {
@@ -113,7 +118,9 @@ pub struct UserFilter {
 }
 
 pub async fn list(db: &Db, f: &UserFilter) -> StoreResult<Vec<User>> {
-    let sql = format!("{SELECT} WHERE ($1 IS NULL OR o.path LIKE $1 || '%') ORDER BY o.path, u.name LIMIT $2 OFFSET $3");
+    let sql = format!(
+        "{SELECT} WHERE ($1 IS NULL OR o.path LIKE $1 || '%') ORDER BY o.path, u.name LIMIT $2 OFFSET $3"
+    );
     let limit = if f.limit <= 0 { 1000 } else { f.limit };
     let rows: Vec<Row> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(f.within.as_ref().map(|p| p.as_str().to_string())).bind(limit).bind(f.offset).fetch_all(c).await?);
@@ -171,7 +178,12 @@ pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool) -> StoreResul
 }
 
 /// Records a failed sign-in and, when given, the time until which the account is locked.
-pub async fn record_failure(tx: &mut Tx, id: UserId, failures: i64, locked_until: Option<DateTime<Utc>>) -> StoreResult<()> {
+pub async fn record_failure(
+    tx: &mut Tx,
+    id: UserId,
+    failures: i64,
+    locked_until: Option<DateTime<Utc>>,
+) -> StoreResult<()> {
     on_tx!(tx, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
         .bind(failures).bind(locked_until).bind(id.0).execute(c).await?.rows_affected());
     Ok(())
@@ -190,7 +202,12 @@ pub async fn set_totp_pending(tx: &mut Tx, id: UserId, secret: Option<&str>) -> 
 }
 
 /// Turns the second factor on (with its secret) or off (None), replacing recovery codes.
-pub async fn set_totp(tx: &mut Tx, id: UserId, secret: Option<&str>, recovery_hashes: &[String]) -> StoreResult<()> {
+pub async fn set_totp(
+    tx: &mut Tx,
+    id: UserId,
+    secret: Option<&str>,
+    recovery_hashes: &[String],
+) -> StoreResult<()> {
     on_tx!(tx, c => {
         sqlx::query("UPDATE users SET totp_secret = $1, totp_pending_secret = NULL, updated_at = $2 WHERE id = $3")
             .bind(secret).bind(ungcuu_domain::time::now()).bind(id.0).execute(&mut *c).await?;
@@ -220,6 +237,8 @@ pub async fn use_recovery_code(tx: &mut Tx, id: UserId, code_hash: &str) -> Stor
 }
 
 pub async fn unused_recovery_codes(db: &Db, id: UserId) -> StoreResult<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(id.0).fetch_one(c).await?))
+    Ok(
+        on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(id.0).fetch_one(c).await?),
+    )
 }

@@ -1,0 +1,456 @@
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use ungcuu_app::orgs::OrgInput;
+use ungcuu_app::tokens::TokenInput;
+use ungcuu_app::users::UserInput;
+use ungcuu_app::{Actor, App, AppConfig, AppError};
+use ungcuu_domain::Lang;
+use ungcuu_store::Db;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ungcuu",
+    version,
+    about = "Hệ thống ứng cứu sự cố an toàn thông tin mạng — cyber incident response"
+)]
+pub struct Cli {
+    /// Database: sqlite://PATH (embedded, default) or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "UNGCUU_DATABASE_URL",
+        default_value = "sqlite://./ungcuu-data/ungcuu.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+    /// Directory for attachments (the local file store).
+    #[arg(
+        long,
+        global = true,
+        env = "UNGCUU_DATA_DIR",
+        default_value = "./ungcuu-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Language of messages: vi or en.
+    #[arg(long, global = true, env = "UNGCUU_LANG", default_value = "vi")]
+    pub lang: String,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Web UI and API (creates or upgrades the schema first).
+    Serve(ServeArgs),
+    /// Create or upgrade the schema, then exit.
+    Migrate,
+    /// Load the demo province into an empty database.
+    Demo,
+    #[command(subcommand)]
+    Admin(AdminCmd),
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Write a consistent copy of the database to FILE (works while the server runs).
+    Backup { file: PathBuf },
+    /// Load a backup FILE into an empty database.
+    Restore { file: PathBuf },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, env = "UNGCUU_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Accept [TBSC] mail over SMTP at this address (intake; off when unset).
+    #[arg(long, env = "UNGCUU_SMTP_LISTEN")]
+    pub smtp_listen: Option<String>,
+    /// Shared attachment storage (s3://…) when several instances run.
+    #[arg(long, env = "UNGCUU_OBJECT_STORE_URL")]
+    pub object_store_url: Option<String>,
+    /// Outbound mail relay, e.g. smtp://127.0.0.1:25.
+    #[arg(long, env = "UNGCUU_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// Load the demo province when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure: always, never, or auto (when the proxy says the request came over https).
+    #[arg(long, env = "UNGCUU_SECURE_COOKIES", default_value = "auto")]
+    pub secure_cookies: ungcuu_web::SecureCookies,
+    /// A session ends after this many hours without use.
+    #[arg(long, env = "UNGCUU_SESSION_TTL_HOURS", default_value_t = 12)]
+    pub session_ttl_hours: u32,
+    /// Sign-in attempts allowed per client per minute.
+    #[arg(long, env = "UNGCUU_SIGNIN_RATE", default_value_t = 20)]
+    pub signin_rate: u32,
+    /// API requests allowed per client per minute.
+    #[arg(long, env = "UNGCUU_API_RATE", default_value_t = 600)]
+    pub api_rate: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCmd {
+    /// Create an organisation; prints its id.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "other")]
+        kind: String,
+        /// Parent organisation: id or exact name.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Create a user; without --password-stdin a random password is made and printed.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Organisation: id or exact name.
+        #[arg(long)]
+        org: String,
+        /// admin, thuong_truc, doi_truong, doi_pho, thanh_vien, dau_moi, lanh_dao
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create an API token for an organisation; prints it once, on the last line.
+    CreateToken {
+        /// Organisation: id or exact name.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Walk the audit hash chain; exits non-zero naming the first bad row.
+    Verify,
+}
+
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("UNGCUU_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("UNGCUU_LOG_FORMAT").is_ok_and(|f| f == "text") {
+        builder.init();
+    } else {
+        builder.json().with_current_span(false).init();
+    }
+}
+
+/// Which command-line flag carries each field, so errors name what the operator typed.
+const FLAGS: &[(&str, &str)] = &[
+    ("org.name", "--name"),
+    ("org.kind", "--kind"),
+    ("org.parent", "--parent"),
+    ("user.name", "--name"),
+    ("user.email", "--email"),
+    ("user.org", "--org"),
+    ("user.role", "--role"),
+    ("user.password", "--password-stdin"),
+    ("token.name", "--name"),
+    ("token.org", "--org"),
+];
+
+fn explain(e: AppError, lang: Lang) -> anyhow::Error {
+    match e {
+        AppError::Invalid(i) => {
+            let lines: Vec<String> =
+                i.0.iter()
+                    .map(|f| {
+                        let flag = FLAGS
+                            .iter()
+                            .find(|(k, _)| *k == f.field)
+                            .map(|(_, fl)| *fl)
+                            .unwrap_or("");
+                        format!("{flag} {}", f.message(lang)).trim().to_string()
+                    })
+                    .collect();
+            anyhow!("{}", lines.join("\n"))
+        }
+        AppError::NotFound => anyhow!("{}", ungcuu_domain::i18n::t(lang, "err.not_found")),
+        e => anyhow!(e),
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<App> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| "không mở được cơ sở dữ liệu / cannot open the database")?;
+    db.migrate().await.context("migrate")?;
+    Ok(App::new(db, AppConfig::default()))
+}
+
+async fn org_id(app: &App, org: &str, flag: &str, lang: Lang) -> anyhow::Result<String> {
+    match app.resolve_org(org).await {
+        Ok(o) => Ok(o.id.to_string()),
+        Err(AppError::NotFound) => bail!(
+            "{flag} {org:?}: {}",
+            ungcuu_domain::i18n::t(lang, "err.org_not_found")
+        ),
+        Err(e) => Err(explain(e, lang)),
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = Lang::parse(&cli.lang).unwrap_or_default();
+    match cli.cmd {
+        Cmd::Serve(args) => serve(&cli.database_url, &cli.data_dir, args).await,
+        Cmd::Migrate => {
+            let app = open(&cli.database_url).await?;
+            println!("schema up to date ({:?})", app.db.backend());
+            Ok(())
+        }
+        Cmd::Demo => {
+            let app = open(&cli.database_url).await?;
+            print_demo(&app).await
+        }
+        Cmd::Admin(cmd) => {
+            let app = open(&cli.database_url).await?;
+            admin(&app, cmd, lang).await
+        }
+        Cmd::Audit(AuditCmd::Verify) => {
+            let app = open(&cli.database_url).await?;
+            match app
+                .verify_audit(&Actor::cli())
+                .await
+                .map_err(|e| explain(e, lang))?
+            {
+                Ok(n) => {
+                    println!("audit chain intact: {n} rows");
+                    Ok(())
+                }
+                Err(b) => bail!("{b}"),
+            }
+        }
+        Cmd::Backup { file } => {
+            let db = Db::connect(&cli.database_url).await?;
+            let tmp = file.with_extension("partial");
+            let mut out = std::io::BufWriter::new(
+                std::fs::File::create(&tmp).with_context(|| format!("{}", tmp.display()))?,
+            );
+            let n = ungcuu_store::backup::backup(&db, &mut out).await?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&tmp, &file)?;
+            println!("backup written: {} ({n} rows)", file.display());
+            Ok(())
+        }
+        Cmd::Restore { file } => {
+            let app = open(&cli.database_url).await?;
+            let input = std::io::BufReader::new(
+                std::fs::File::open(&file).with_context(|| format!("{}", file.display()))?,
+            );
+            let (mut tx, n) = ungcuu_store::backup::restore(&app.db, input).await?;
+            let note = ungcuu_store::audit::NewAudit {
+                actor_user_id: None,
+                actor: "cli".into(),
+                action: "system.restore".into(),
+                object_type: "database".into(),
+                object_id: "-".into(),
+                before: None,
+                after: Some(serde_json::json!({"file": file.display().to_string(), "rows": n})),
+            };
+            ungcuu_store::audit::append(&mut tx, note).await?;
+            tx.commit().await?;
+            match ungcuu_store::audit::verify(&app.db).await? {
+                Ok(rows) => println!("restored {n} rows; audit chain intact ({rows} rows)"),
+                Err(b) => bail!("restored {n} rows but the audit chain is broken: {b}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn admin(app: &App, cmd: AdminCmd, lang: Lang) -> anyhow::Result<()> {
+    let cli = Actor::cli();
+    match cmd {
+        AdminCmd::CreateOrg { name, kind, parent } => {
+            let parent_id = match parent {
+                Some(p) => org_id(app, &p, "--parent", lang).await?,
+                None => String::new(),
+            };
+            let org = app
+                .create_org(
+                    &cli,
+                    &OrgInput {
+                        name,
+                        kind,
+                        parent_id,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| explain(e, lang))?;
+            println!("{}", org.id);
+        }
+        AdminCmd::CreateUser {
+            email,
+            name,
+            org,
+            role,
+            password_stdin,
+        } => {
+            let org_id = org_id(app, &org, "--org", lang).await?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (ungcuu_app::demo::random_password(), true)
+            };
+            let user = app
+                .create_user(
+                    &cli,
+                    &UserInput {
+                        name,
+                        email,
+                        org_id,
+                        role,
+                        password: password.clone(),
+                    },
+                )
+                .await
+                .map_err(|e| explain(e, lang))?;
+            if generated {
+                println!("password: {password}");
+            }
+            println!("{}", user.id);
+        }
+        AdminCmd::CreateToken { org, name } => {
+            let org_id = org_id(app, &org, "--org", lang).await?;
+            let (token, secret) = app
+                .create_token(&cli, &TokenInput { name, org_id })
+                .await
+                .map_err(|e| explain(e, lang))?;
+            println!("token id {} for {}", token.id, token.org_name);
+            println!("{secret}");
+        }
+    }
+    Ok(())
+}
+
+async fn print_demo(app: &App) -> anyhow::Result<()> {
+    match app.load_demo().await.map_err(|e| explain(e, Lang::Vi))? {
+        Some(s) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "Đã nạp dữ liệu mẫu / demo loaded: {} tổ chức / organisations",
+                s.orgs
+            )?;
+            writeln!(
+                out,
+                "Mật khẩu mọi tài khoản mẫu / password of every demo account: {}",
+                s.password
+            )?;
+            for u in &s.users {
+                writeln!(out, "  {:<12} {:<36} {}", u.role, u.email, u.name)?;
+            }
+            Ok(())
+        }
+        None => {
+            println!(
+                "cơ sở dữ liệu đã có tổ chức: không nạp dữ liệu mẫu / the database already holds organisations: demo not loaded"
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(data_dir).with_context(|| format!("{}", data_dir.display()))?;
+    let db = Db::connect(url)
+        .await
+        .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+    db.migrate().await.context("migrate")?;
+    let cfg = AppConfig {
+        session_idle: chrono::Duration::hours(args.session_ttl_hours.max(1) as i64),
+        ..AppConfig::default()
+    };
+    let app = App::new(db, cfg);
+    if args.demo {
+        print_demo(&app).await?;
+    }
+    if let Some((email, password)) = app
+        .ensure_first_admin()
+        .await
+        .map_err(|e| explain(e, Lang::Vi))?
+    {
+        println!(
+            "Tài khoản quản trị đầu tiên / first administrator: {email}  mật khẩu / password: {password}"
+        );
+    }
+    for (name, set) in [
+        ("UNGCUU_SMTP_LISTEN", &args.smtp_listen),
+        ("UNGCUU_SMTP_RELAY", &args.smtp_relay),
+        ("UNGCUU_OBJECT_STORE_URL", &args.object_store_url),
+    ] {
+        if set.is_some() {
+            tracing::warn!(
+                setting = name,
+                "set, but this build does not use it yet (mail intake and object storage come with the intake issue)"
+            );
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let state = ungcuu_web::AppState::new(
+        app.clone(),
+        args.secure_cookies,
+        ungcuu_web::Limits {
+            signin_per_minute: args.signin_rate,
+            api_per_minute: args.api_rate,
+        },
+    );
+    let sweeper = tokio::spawn(sweep_sessions(app.db.clone()));
+    tracing::info!(listen = %args.listen, backend = ?app.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "ready");
+    println!("ungcuu: http://{}", args.listen);
+    ungcuu_web::serve(listener, state, shutdown_signal()).await?;
+    sweeper.abort();
+    app.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Removes expired sessions every ten minutes.
+async fn sweep_sessions(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match ungcuu_store::sessions::purge_expired(&db, chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "session sweep failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,140 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
+
+mod handlers;
+mod openapi;
+
+use crate::error::ApiError;
+use crate::{AppState, Ctx};
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+use ungcuu_app::Actor;
+use ungcuu_domain::Lang;
+use ungcuu_domain::validate::Reason;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/me", get(handlers::me))
+        .route("/orgs", get(handlers::list_orgs).post(handlers::create_org))
+        .route(
+            "/orgs/{id}",
+            get(handlers::get_org).put(handlers::update_org),
+        )
+        .route("/orgs/{id}/archive", post(handlers::archive_org))
+        .route(
+            "/users",
+            get(handlers::list_users).post(handlers::create_user),
+        )
+        .route(
+            "/users/{id}",
+            get(handlers::get_user).put(handlers::update_user),
+        )
+        .route(
+            "/tokens",
+            get(handlers::list_tokens).post(handlers::create_token),
+        )
+        .route("/tokens/{id}/revoke", post(handlers::revoke_token))
+        .route("/audit", get(handlers::audit))
+        .fallback(|ctx: Ctx| async move {
+            ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
+        })
+}
+
+/// The caller of an API route: a bearer token, or a signed-in browser session. Rate-limited
+/// per caller.
+pub struct Caller {
+    pub actor: Actor,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Lang::Vi, "err.internal")
+        })?;
+        let bearer = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let actor = match bearer {
+            Some(token) => st
+                .app
+                .token_actor(token)
+                .await
+                .map_err(|e| ApiError::from_app(e, ctx.lang))?,
+            None => ctx.actor().cloned(),
+        };
+        let key = match &actor {
+            Some(a) => a.label.clone(),
+            None => format!("ip:{}", ctx.ip),
+        };
+        if let Err(secs) = st.limits.api.check(&key) {
+            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, ctx.lang, "err.rate_limited");
+            e.retry_after = Some(secs);
+            return Err(e);
+        }
+        match actor {
+            Some(actor) => Ok(Caller {
+                actor,
+                lang: ctx.lang,
+            }),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ctx.lang,
+                "err.unauthorized",
+            )),
+        }
+    }
+}
+
+/// A JSON body. Past the size limit: 413. Not JSON, or a value of the wrong type: 422
+/// naming the field, like any other bad input.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = req
+            .extensions()
+            .get::<Ctx>()
+            .map(|c| c.lang)
+            .unwrap_or_default();
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, lang, "err.too_large")
+                } else {
+                    ApiError::new(StatusCode::BAD_REQUEST, lang, "err.bad_json")
+                }
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(de) {
+            Ok(v) => Ok(JsonBody(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let field = if path.is_empty() || path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                let reason = if e.inner().is_data() {
+                    Reason::WrongType
+                } else {
+                    Reason::InvalidJson
+                };
+                Err(ApiError::from_app(
+                    ungcuu_domain::Invalid::one(field, reason).into(),
+                    lang,
+                ))
+            }
+        }
+    }
+}

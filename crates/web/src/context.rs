@@ -1,0 +1,290 @@
+//! Per-request context: language, session, CSRF token, client address. Loaded once by
+//! [`load`]; [`csrf`] then refuses any state-changing request without the right token.
+
+use crate::AppState;
+use crate::error::PageError;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use ungcuu_app::Actor;
+use ungcuu_app::signin::SessionInfo;
+use ungcuu_domain::Lang;
+
+pub const SESSION_COOKIE: &str = "ucu_session";
+pub const LANG_COOKIE: &str = "ucu_lang";
+/// Before sign-in there is no session to hold the CSRF token, so it rides in a cookie of its
+/// own and the form echoes it (double submit).
+pub const PRE_CSRF_COOKIE: &str = "ucu_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecureCookies {
+    Always,
+    Never,
+    /// Secure when the request came over TLS through a proxy (`X-Forwarded-Proto: https`).
+    Auto,
+}
+
+impl std::str::FromStr for SecureCookies {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "always" | "true" | "1" => Ok(SecureCookies::Always),
+            "never" | "false" | "0" => Ok(SecureCookies::Never),
+            "auto" => Ok(SecureCookies::Auto),
+            _ => Err(format!("expected always, never or auto, got {s:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Option<SessionInfo>,
+    pre_csrf: String,
+    pub ip: String,
+    pub secure: bool,
+    pub path: String,
+}
+
+impl Ctx {
+    /// The CSRF token forms on this page must carry.
+    pub fn csrf(&self) -> &str {
+        match &self.session {
+            Some(s) => &s.csrf,
+            None => &self.pre_csrf,
+        }
+    }
+
+    /// The signed-in actor; a session still owing its second factor does not count.
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session
+            .as_ref()
+            .filter(|s| !s.mfa_pending)
+            .map(|s| &s.actor)
+    }
+
+    pub fn cookie(&self, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Some(a) = max_age {
+            c.push_str(&format!("; Max-Age={a}"));
+        }
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn client_ip(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Resolves language, session and CSRF token, and hands them to the handlers.
+pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let lang = cookie_value(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| {
+            Lang::from_accept_language(
+                headers
+                    .get("accept-language")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
+        });
+    let secure = match st.secure_cookies {
+        SecureCookies::Always => true,
+        SecureCookies::Never => false,
+        SecureCookies::Auto => headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https"),
+    };
+    let session = match cookie_value(headers, SESSION_COOKIE) {
+        Some(token) if !token.is_empty() => match st.app.session(token).await {
+            Ok(s) => s,
+            Err(e) => return PageError::from_app(e, lang).into_response(),
+        },
+        _ => None,
+    };
+    let existing_pre = cookie_value(headers, PRE_CSRF_COOKIE)
+        .filter(|v| v.len() >= 20)
+        .map(str::to_string);
+    let new_pre = existing_pre.is_none().then(|| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>())
+    });
+    let ctx = Ctx {
+        lang,
+        session,
+        pre_csrf: existing_pre.or_else(|| new_pre.clone()).unwrap_or_default(),
+        ip: client_ip(&req),
+        secure,
+        path: req.uri().path().to_string(),
+    };
+    let set_pre = new_pre.map(|v| ctx.cookie(PRE_CSRF_COOKIE, &v, None));
+    req.extensions_mut().insert(ctx);
+    let mut res = next.run(req).await;
+    if let Some(c) = set_pre {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+    res
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Every request that can change state (anything but GET/HEAD/OPTIONS) must carry the CSRF
+/// token, in the `X-CSRF-Token` header or the form's `_csrf` field. API clients that sign
+/// with a bearer token send no cookies, so cross-site forgery cannot ride on them and they are
+/// exempt.
+pub async fn csrf(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let bearer = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    if bearer && req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let expected = ctx.csrf().to_string();
+    if let Some(h) = req.headers().get(CSRF_HEADER) {
+        return if constant_time_eq(h.as_bytes(), expected.as_bytes()) {
+            next.run(req).await
+        } else {
+            PageError::Csrf(ctx.lang).into_response()
+        };
+    }
+    let is_form = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return PageError::Csrf(ctx.lang).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return PageError::TooLarge(ctx.lang).into_response(),
+    };
+    let token = form_urlencoded_field(&bytes, CSRF_FIELD);
+    if !token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes())) {
+        return PageError::Csrf(ctx.lang).into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = StatusCode;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// A signed-in person; anyone else is sent to the sign-in page and brought back after.
+pub struct Signed(pub Ctx, pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Signed {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        match ctx.actor().cloned() {
+            Some(a) => Ok(Signed(ctx, a)),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if next == "/" {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", urlencode(next))
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
+}
+
+/// Only local paths are followed after sign-in or a language switch (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains("://") =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/admin/orgs?q=x")), "/admin/orgs?q=x");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! A person's own account: the second factor and the password.
+
+use super::Posted;
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::render::{Chrome, FormErrors, page};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_app::AppError;
+use ungcuu_app::account::AccountSecurity;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/security", get(security))
+        .route("/account/totp/start", post(start))
+        .route("/account/totp/confirm", post(confirm))
+        .route("/account/totp/disable", post(disable))
+        .route("/account/password", post(password))
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct SecurityPage {
+    c: Chrome,
+    s: AccountSecurity,
+    qr_data_uri: String,
+    recovery: Vec<String>,
+    errors: FormErrors,
+    password_changed: bool,
+    recovery_left: String,
+}
+
+fn qr_uri(s: &AccountSecurity) -> String {
+    use base64::Engine;
+    s.pending
+        .as_ref()
+        .map(|p| {
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&p.qr_svg)
+            )
+        })
+        .unwrap_or_default()
+}
+
+async fn render(
+    st: &AppState,
+    ctx: &crate::Ctx,
+    actor: &ungcuu_app::Actor,
+    recovery: Vec<String>,
+    errors: FormErrors,
+    changed: bool,
+    status: StatusCode,
+) -> Response {
+    match st.app.account_security(actor).await {
+        Ok(s) => {
+            let qr_data_uri = qr_uri(&s);
+            let c = Chrome::new(ctx, "");
+            let recovery_left = c
+                .t("account.recovery_left")
+                .replace("{n}", &s.recovery_codes_left.to_string());
+            page(
+                &SecurityPage {
+                    c,
+                    s,
+                    qr_data_uri,
+                    recovery,
+                    errors,
+                    password_changed: changed,
+                    recovery_left,
+                },
+                status,
+            )
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn security(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    render(
+        &st,
+        &ctx,
+        &actor,
+        vec![],
+        FormErrors::default(),
+        q.contains_key("password_changed"),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn start(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    match st.app.start_totp(&actor).await {
+        Ok(_) => Redirect::to("/account/security").into_response(),
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    code: String,
+    password: String,
+    new_password: String,
+}
+
+fn invalid_or(st_ctx: &crate::Ctx, e: AppError) -> Result<FormErrors, Response> {
+    match e {
+        AppError::Invalid(i) => Ok(FormErrors::new(&i.0, st_ctx.lang)),
+        e => Err(PageError::App(e, st_ctx.lang).into_response()),
+    }
+}
+
+async fn confirm(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(f): Posted<CodeForm>,
+) -> Response {
+    match st.app.confirm_totp(&actor, &f.code).await {
+        Ok(codes) => {
+            render(
+                &st,
+                &ctx,
+                &actor,
+                codes,
+                FormErrors::default(),
+                false,
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => match invalid_or(&ctx, e) {
+            Ok(errs) => {
+                render(
+                    &st,
+                    &ctx,
+                    &actor,
+                    vec![],
+                    errs,
+                    false,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+async fn disable(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(f): Posted<CodeForm>,
+) -> Response {
+    match st.app.disable_totp(&actor, &f.password).await {
+        Ok(()) => Redirect::to("/account/security").into_response(),
+        Err(e) => match invalid_or(&ctx, e) {
+            Ok(errs) => {
+                render(
+                    &st,
+                    &ctx,
+                    &actor,
+                    vec![],
+                    errs,
+                    false,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+async fn password(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(f): Posted<CodeForm>,
+) -> Response {
+    match st
+        .app
+        .change_password(&actor, &f.password, &f.new_password)
+        .await
+    {
+        Ok(()) => Redirect::to("/account/security?password_changed=1").into_response(),
+        Err(e) => match invalid_or(&ctx, e) {
+            Ok(errs) => {
+                render(
+                    &st,
+                    &ctx,
+                    &actor,
+                    vec![],
+                    errs,
+                    false,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}

@@ -1,0 +1,90 @@
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::render::{Chrome, page, when};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(list))
+}
+
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct List {
+    c: Chrome,
+    rows: Vec<AuditLine>,
+    verified: Option<Result<String, String>>,
+    page_no: i64,
+    has_next: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Q {
+    page: Option<i64>,
+    verify: Option<String>,
+}
+
+const PER_PAGE: i64 = 50;
+
+async fn list(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Query(q): Query<Q>,
+) -> Response {
+    let page_no = q.page.unwrap_or(1).max(1);
+    let rows = match st
+        .app
+        .audit_page(&actor, PER_PAGE + 1, (page_no - 1) * PER_PAGE)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(&ctx, "admin");
+    let verified = if q.verify.is_some() {
+        match st.app.verify_audit(&actor).await {
+            Ok(Ok(n)) => Some(Ok(c.t("audit.verify_ok").replace("{n}", &n.to_string()))),
+            Ok(Err(b)) => Some(Err(format!("{} {b}", c.t("audit.verify_bad")))),
+            Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        }
+    } else {
+        None
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows = rows
+        .into_iter()
+        .take(PER_PAGE as usize)
+        .map(|r| AuditLine {
+            seq: r.seq,
+            at: when(&r.at),
+            actor: r.actor,
+            action: r.action,
+            object: format!("{} #{}", r.object_type, r.object_id),
+        })
+        .collect();
+    page(
+        &List {
+            c,
+            rows,
+            verified,
+            page_no,
+            has_next,
+        },
+        StatusCode::OK,
+    )
+}

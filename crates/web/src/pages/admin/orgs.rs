@@ -1,0 +1,252 @@
+use super::{OrgOption, org_options};
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::pages::Posted;
+use crate::render::{Chrome, FormErrors, page};
+use crate::{AppState, Ctx};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_app::orgs::OrgInput;
+use ungcuu_app::{Actor, AppError};
+use ungcuu_domain::{Action, OrgId, OrgKind};
+use ungcuu_store::orgs::Org;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/orgs", get(list).post(create))
+        .route("/admin/orgs/new", get(new))
+        .route("/admin/orgs/{id}", get(edit).post(update))
+        .route("/admin/orgs/{id}/archive", post(archive))
+        .route("/admin/orgs/{id}/unarchive", post(unarchive))
+}
+
+pub struct OrgRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub depth: usize,
+    pub archived: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/orgs.html")]
+struct List {
+    c: Chrome,
+    rows: Vec<OrgRow>,
+    q: String,
+    archived: bool,
+    can_create: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    q: String,
+    archived: Option<String>,
+    ok: Option<String>,
+}
+
+async fn list(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let archived = q.archived.is_some();
+    let orgs = match st.app.list_orgs(&actor, Some(q.q.clone()), archived).await {
+        Ok(o) => o,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
+    let base = orgs.iter().map(|o| o.path.depth()).min().unwrap_or(1);
+    let rows = orgs
+        .into_iter()
+        .map(|o| OrgRow {
+            id: o.id.0,
+            kind: c.t(o.kind.label_key()),
+            depth: o.path.depth() - base,
+            archived: o.archived_at.is_some(),
+            name: o.name,
+        })
+        .collect();
+    let can_create = actor.scope(Action::CreateOrg).is_ok();
+    page(
+        &List {
+            c,
+            rows,
+            q: q.q,
+            archived,
+            can_create,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "admin/org_form.html")]
+struct Form {
+    c: Chrome,
+    org: Option<Org>,
+    v: OrgInput,
+    errors: FormErrors,
+    kinds: Vec<(&'static str, &'static str)>,
+    parents: Vec<OrgOption>,
+    can_archive: bool,
+}
+
+async fn form(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    org: Option<Org>,
+    v: OrgInput,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let parents = match st.app.org_choices(actor, Action::CreateOrg).await {
+        Ok(p) => org_options(
+            p.into_iter()
+                .filter(|p| org.as_ref().is_none_or(|o| !p.path.is_within(&o.path)))
+                .collect(),
+        ),
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(ctx, "admin");
+    let kinds = OrgKind::ALL
+        .iter()
+        .map(|k| (k.code(), c.t(k.label_key())))
+        .collect();
+    let can_archive = org
+        .as_ref()
+        .is_some_and(|o| actor.can(Action::ArchiveOrg, Some(&o.path)));
+    page(
+        &Form {
+            c,
+            org,
+            v,
+            errors,
+            kinds,
+            parents,
+            can_archive,
+        },
+        status,
+    )
+}
+
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    if let Err(e) = actor.scope(Action::CreateOrg) {
+        return PageError::App(e, ctx.lang).into_response();
+    }
+    form(
+        &st,
+        &ctx,
+        &actor,
+        None,
+        OrgInput::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Re-renders the form with every error, or shows the error page for anything else.
+async fn on_error(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    org: Option<Org>,
+    v: OrgInput,
+    e: AppError,
+) -> Response {
+    match e {
+        AppError::Invalid(i) => {
+            form(
+                st,
+                ctx,
+                actor,
+                org,
+                v,
+                FormErrors::new(&i.0, ctx.lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        e => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn create(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(v): Posted<OrgInput>,
+) -> Response {
+    match st.app.create_org(&actor, &v).await {
+        Ok(_) => Redirect::to("/admin/orgs?ok=org.created").into_response(),
+        Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
+    }
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match st.app.get_org(&actor, OrgId(id)).await {
+        Ok(o) => {
+            let v = OrgInput::from_org(&o);
+            form(
+                &st,
+                &ctx,
+                &actor,
+                Some(o),
+                v,
+                FormErrors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn update(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+    Posted(v): Posted<OrgInput>,
+) -> Response {
+    match st.app.update_org(&actor, OrgId(id), &v).await {
+        Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
+        Err(e) => {
+            let org = st.app.get_org(&actor, OrgId(id)).await.ok();
+            on_error(&st, &ctx, &actor, org, v, e).await
+        }
+    }
+}
+
+async fn set_archived(st: AppState, ctx: Ctx, actor: Actor, id: i64, archived: bool) -> Response {
+    match st.app.set_org_archived(&actor, OrgId(id), archived).await {
+        Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn archive(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    set_archived(st, ctx, actor, id, true).await
+}
+
+async fn unarchive(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    set_archived(st, ctx, actor, id, false).await
+}

@@ -1,0 +1,155 @@
+use super::{OrgOption, org_options};
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::pages::Posted;
+use crate::render::{Chrome, FormErrors, page, when};
+use crate::{AppState, Ctx};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use ungcuu_app::tokens::TokenInput;
+use ungcuu_app::{Actor, AppError};
+use ungcuu_domain::{Action, TokenId};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/tokens", get(list).post(create))
+        .route("/admin/tokens/{id}/revoke", post(revoke))
+}
+
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub org: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+struct List {
+    c: Chrome,
+    rows: Vec<TokenRow>,
+    orgs: Vec<OrgOption>,
+    v: TokenInput,
+    errors: FormErrors,
+    secret: Option<String>,
+    can_create: bool,
+}
+
+async fn render(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    v: TokenInput,
+    errors: FormErrors,
+    secret: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tokens = match st.app.list_tokens(actor).await {
+        Ok(t) => t,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let can_create = actor.scope(Action::CreateToken).is_ok();
+    let orgs = if can_create {
+        st.app
+            .org_choices(actor, Action::CreateToken)
+            .await
+            .map(org_options)
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let rows = tokens
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id.0,
+            created: when(&t.created_at),
+            last_used: t
+                .last_used_at
+                .as_ref()
+                .map(when)
+                .unwrap_or_else(|| "—".into()),
+            revoked: t.revoked_at.is_some(),
+            name: t.name,
+            org: t.org_name,
+            prefix: t.prefix,
+        })
+        .collect();
+    page(
+        &List {
+            c: Chrome::new(ctx, "admin"),
+            rows,
+            orgs,
+            v,
+            errors,
+            secret,
+            can_create,
+        },
+        status,
+    )
+}
+
+async fn list(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    render(
+        &st,
+        &ctx,
+        &actor,
+        TokenInput::default(),
+        FormErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(v): Posted<TokenInput>,
+) -> Response {
+    match st.app.create_token(&actor, &v).await {
+        // The secret is shown in this response only; it is not stored and cannot be shown again.
+        Ok((_, secret)) => {
+            render(
+                &st,
+                &ctx,
+                &actor,
+                TokenInput::default(),
+                FormErrors::default(),
+                Some(secret),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(AppError::Invalid(i)) => {
+            render(
+                &st,
+                &ctx,
+                &actor,
+                v,
+                FormErrors::new(&i.0, ctx.lang),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn revoke(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match st.app.revoke_token(&actor, TokenId(id)).await {
+        Ok(_) => Redirect::to("/admin/tokens").into_response(),
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}

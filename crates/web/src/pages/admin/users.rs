@@ -1,0 +1,254 @@
+use super::{OrgOption, org_options};
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::pages::Posted;
+use crate::render::{Chrome, FormErrors, page, when};
+use crate::{AppState, Ctx};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_app::users::UserInput;
+use ungcuu_app::{Actor, AppError};
+use ungcuu_domain::{Action, Role, UserId};
+use ungcuu_store::users::User;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list).post(create))
+        .route("/admin/users/new", get(new))
+        .route("/admin/users/{id}", get(edit).post(update))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/enable", post(enable))
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub org: String,
+    pub role: &'static str,
+    pub disabled: bool,
+    pub totp: bool,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct List {
+    c: Chrome,
+    rows: Vec<UserRow>,
+    can_create: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    ok: Option<String>,
+}
+
+async fn list(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let users = match st.app.list_users(&actor).await {
+        Ok(u) => u,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
+    let rows = users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.0,
+            role: c.t(u.role.label_key()),
+            disabled: u.disabled_at.is_some(),
+            totp: u.totp_enabled,
+            created: when(&u.created_at),
+            name: u.name,
+            email: u.email,
+            org: u.org_name,
+        })
+        .collect();
+    page(
+        &List {
+            c,
+            rows,
+            can_create: actor.scope(Action::CreateUser).is_ok(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct Form {
+    c: Chrome,
+    user: Option<User>,
+    v: UserInput,
+    errors: FormErrors,
+    orgs: Vec<OrgOption>,
+    roles: Vec<(&'static str, &'static str)>,
+    can_disable: bool,
+}
+
+async fn form(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    user: Option<User>,
+    v: UserInput,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let action = if user.is_some() {
+        Action::EditUser
+    } else {
+        Action::CreateUser
+    };
+    let orgs = match st.app.org_choices(actor, action).await {
+        Ok(o) => org_options(o),
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(ctx, "admin");
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.code(), c.t(r.label_key())))
+        .collect();
+    let can_disable = user.as_ref().is_some_and(|u| {
+        actor.can(Action::DisableUser, Some(&u.org_path)) && Some(u.id) != actor.user_id
+    });
+    page(
+        &Form {
+            c,
+            user,
+            v,
+            errors,
+            orgs,
+            roles,
+            can_disable,
+        },
+        status,
+    )
+}
+
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    if let Err(e) = actor.scope(Action::CreateUser) {
+        return PageError::App(e, ctx.lang).into_response();
+    }
+    form(
+        &st,
+        &ctx,
+        &actor,
+        None,
+        UserInput::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn on_error(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    user: Option<User>,
+    mut v: UserInput,
+    e: AppError,
+) -> Response {
+    // A password is never sent back into the page.
+    v.password.clear();
+    match e {
+        AppError::Invalid(i) => {
+            form(
+                st,
+                ctx,
+                actor,
+                user,
+                v,
+                FormErrors::new(&i.0, ctx.lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        e => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn create(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(v): Posted<UserInput>,
+) -> Response {
+    match st.app.create_user(&actor, &v).await {
+        Ok(_) => Redirect::to("/admin/users?ok=user.created").into_response(),
+        Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
+    }
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match st.app.get_user(&actor, UserId(id)).await {
+        Ok(u) => {
+            if let Err(e) = actor.authorize(Action::EditUser, Some(&u.org_path)) {
+                return PageError::App(e, ctx.lang).into_response();
+            }
+            let v = UserInput::from_user(&u);
+            form(
+                &st,
+                &ctx,
+                &actor,
+                Some(u),
+                v,
+                FormErrors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn update(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+    Posted(v): Posted<UserInput>,
+) -> Response {
+    match st.app.update_user(&actor, UserId(id), &v).await {
+        Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
+        Err(e) => {
+            let u = st.app.get_user(&actor, UserId(id)).await.ok();
+            on_error(&st, &ctx, &actor, u, v, e).await
+        }
+    }
+}
+
+async fn set_disabled(st: AppState, ctx: Ctx, actor: Actor, id: i64, disabled: bool) -> Response {
+    match st.app.set_user_disabled(&actor, UserId(id), disabled).await {
+        Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn disable(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    set_disabled(st, ctx, actor, id, true).await
+}
+
+async fn enable(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    set_disabled(st, ctx, actor, id, false).await
+}

@@ -1,0 +1,79 @@
+//! The overview and the areas still to come.
+
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::render::{Chrome, page};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+pub fn routes() -> Router<AppState> {
+    let mut r = Router::new().route("/", get(dashboard));
+    for (key, path, id) in crate::render::NAV
+        .iter()
+        .filter(|(_, _, id)| *id != "admin")
+    {
+        let (key, id) = (*key, *id);
+        r = r.route(path, get(move |s: Signed| area(s, key, id)));
+    }
+    r
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    c: Chrome,
+    welcome: String,
+    org: String,
+    orgs: i64,
+    users: i64,
+    audit: Option<i64>,
+}
+
+async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    let (orgs, users, audit) = match st.app.dashboard_counts(&actor).await {
+        Ok(c) => c,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let org = match actor.org_id {
+        Some(id) => st
+            .app
+            .get_org(&actor, id)
+            .await
+            .map(|o| o.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let c = Chrome::new(&ctx, "dashboard");
+    let welcome = c.t("dash.welcome").replace("{name}", &actor.display_name);
+    page(
+        &Dashboard {
+            c,
+            welcome,
+            org,
+            orgs,
+            users,
+            audit,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "area.html")]
+struct Area {
+    c: Chrome,
+    title: &'static str,
+    about: &'static str,
+}
+
+async fn area(Signed(ctx, _): Signed, key: &'static str, id: &'static str) -> Response {
+    let c = Chrome::new(&ctx, id);
+    let about = c.t(&format!("area.{id}"));
+    let title = c.t(key);
+    page(&Area { c, title, about }, StatusCode::OK)
+}
