@@ -119,16 +119,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         match serde_path_to_error::deserialize(de) {
             Ok(v) => Ok(JsonBody(v)),
             Err(e) => {
+                // A value of the wrong type is named by its path; broken JSON by "body".
                 let path = e.path().to_string();
-                let field = if path.is_empty() || path == "." {
-                    "body".to_string()
+                let (field, reason) = if e.inner().is_data() && !matches!(path.as_str(), "" | "." | "?") {
+                    (path, Reason::WrongType)
                 } else {
-                    path
-                };
-                let reason = if e.inner().is_data() {
-                    Reason::WrongType
-                } else {
-                    Reason::InvalidJson
+                    ("body".to_string(), Reason::InvalidJson)
                 };
                 Err(ApiError::from_app(
                     ungcuu_domain::Invalid::one(field, reason).into(),
