@@ -177,12 +177,12 @@ impl App {
         actor.authorize(Action::EditOrg, Some(&before.path))?;
         let fields = input.parse()?;
         let mut tx = self.db.begin().await?;
-        if fields.parent_id != before.parent_id {
-            if let Some(parent) = self.check_parent(&mut tx, actor, &fields).await?
-                && parent.path.is_within(&before.path)
-            {
-                return Err(Invalid::one("org.parent", Reason::Cycle).into());
-            }
+        // A new parent must be allowed, and must not lie inside the organisation itself.
+        if fields.parent_id != before.parent_id
+            && let Some(parent) = self.check_parent(&mut tx, actor, &fields).await?
+            && parent.path.is_within(&before.path)
+        {
+            return Err(Invalid::one("org.parent", Reason::Cycle).into());
         }
         let after = orgs::update(&mut tx, id, &fields)
             .await

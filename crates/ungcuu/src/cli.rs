@@ -88,6 +88,8 @@ pub struct ServeArgs {
     pub api_rate: u32,
 }
 
+// The variant names are the subcommands of API.md (`create-org`, …).
+#[allow(clippy::enum_variant_names)]
 #[derive(Subcommand, Debug)]
 pub enum AdminCmd {
     /// Create an organisation; prints its id.

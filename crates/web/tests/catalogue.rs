@@ -20,7 +20,11 @@ fn keys(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (i, _) in text.match_indices("t(\"") {
         // `t(` itself, not the end of `get(` or `audit(`.
-        if text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
             continue;
         }
         let rest = &text[i + 3..];
@@ -56,9 +60,26 @@ fn every_key_used_by_pages_and_handlers_exists_in_both_languages() {
             }
         }
     }
-    assert!(missing.is_empty(), "missing catalogue keys:\n{}", missing.join("\n"));
-    assert!(checked > 100, "only {checked} keys found: the scan is broken");
-    for area in ["incidents", "intake", "coordination", "warnings", "reports", "registry"] {
-        assert!(lookup(Lang::Vi, &format!("area.{area}")).is_some(), "{area}");
+    assert!(
+        missing.is_empty(),
+        "missing catalogue keys:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        checked > 100,
+        "only {checked} keys found: the scan is broken"
+    );
+    for area in [
+        "incidents",
+        "intake",
+        "coordination",
+        "warnings",
+        "reports",
+        "registry",
+    ] {
+        assert!(
+            lookup(Lang::Vi, &format!("area.{area}")).is_some(),
+            "{area}"
+        );
     }
 }

@@ -21,13 +21,29 @@ struct Env {
 async fn env_with(t: TestDb, limits: Limits) -> Env {
     let app = App::new(t.db.clone(), AppConfig::default());
     let org = app
-        .create_org(&Actor::cli(), &ungcuu_app::orgs::OrgInput { name: "Công an tỉnh Bắc Ninh".into(), kind: "police".into(), ..Default::default() })
+        .create_org(
+            &Actor::cli(),
+            &ungcuu_app::orgs::OrgInput {
+                name: "Công an tỉnh Bắc Ninh".into(),
+                kind: "police".into(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     for (email, role) in [("admin@bn.gov.vn", "admin"), ("ld@bn.gov.vn", "lanh_dao")] {
-        app.create_user(&Actor::cli(), &UserInput { name: "Nguyễn Văn An".into(), email: email.into(), org_id: org.id.to_string(), role: role.into(), password: PW.into() })
-            .await
-            .unwrap();
+        app.create_user(
+            &Actor::cli(),
+            &UserInput {
+                name: "Nguyễn Văn An".into(),
+                email: email.into(),
+                org_id: org.id.to_string(),
+                role: role.into(),
+                password: PW.into(),
+            },
+        )
+        .await
+        .unwrap();
     }
     let router = ungcuu_web::router(AppState::new(app.clone(), SecureCookies::Auto, limits));
     Env { app, router, t }
@@ -65,8 +81,14 @@ async fn send(router: &Router, req: Request<Body>) -> Res {
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Res {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 fn get(path: &str) -> axum::http::request::Builder {
@@ -101,17 +123,35 @@ async fn sign_in(router: &Router, email: &str) -> Browser {
         Request::post("/login")
             .header(header::COOKIE, &pre)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form(&[("_csrf", &csrf), ("email", email), ("password", PW), ("next", "/")])))
+            .body(Body::from(form(&[
+                ("_csrf", &csrf),
+                ("email", email),
+                ("password", PW),
+                ("next", "/"),
+            ])))
             .unwrap(),
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let session = res.cookie("ucu_session").expect("session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
     let cookies = format!("{pre}; {}", cookie_pair(&session));
-    let home = send(router, get("/").header(header::COOKIE, &cookies).body(Body::empty()).unwrap()).await;
+    let home = send(
+        router,
+        get("/")
+            .header(header::COOKIE, &cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(home.status, StatusCode::OK);
-    Browser { csrf: hidden_csrf(&home.body), cookies }
+    Browser {
+        csrf: hidden_csrf(&home.body),
+        cookies,
+    }
 }
 
 fn post_form(b: &Browser, path: &str, pairs: &[(&str, &str)]) -> Request<Body> {
@@ -126,7 +166,16 @@ fn post_form(b: &Browser, path: &str, pairs: &[(&str, &str)]) -> Request<Body> {
 
 async fn token(app: &App) -> String {
     let org = app.resolve_org("Công an tỉnh Bắc Ninh").await.unwrap();
-    app.create_token(&Actor::cli(), &ungcuu_app::tokens::TokenInput { name: "tích hợp".into(), org_id: org.id.to_string() }).await.unwrap().1
+    app.create_token(
+        &Actor::cli(),
+        &ungcuu_app::tokens::TokenInput {
+            name: "tích hợp".into(),
+            org_id: org.id.to_string(),
+        },
+    )
+    .await
+    .unwrap()
+    .1
 }
 
 async fn audit_rows(app: &App) -> i64 {
@@ -140,10 +189,24 @@ async fn the_api_wants_a_valid_bearer_token() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", e.t.name);
         assert_eq!(r.headers.get("www-authenticate").unwrap(), "Bearer");
         assert!(r.json()["error"].as_str().unwrap().contains("đăng nhập"));
-        let r = send(&e.router, get("/api/v1/me").header("authorization", "Bearer ucu_nope").body(Body::empty()).unwrap()).await;
+        let r = send(
+            &e.router,
+            get("/api/v1/me")
+                .header("authorization", "Bearer ucu_nope")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let tok = token(&e.app).await;
-        let r = send(&e.router, get("/api/v1/me").header("authorization", format!("Bearer {tok}")).body(Body::empty()).unwrap()).await;
+        let r = send(
+            &e.router,
+            get("/api/v1/me")
+                .header("authorization", format!("Bearer {tok}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["role"], "dau_moi");
         e.t.cleanup().await;
@@ -157,11 +220,26 @@ async fn bad_api_input_gets_422_naming_every_field_in_the_callers_language_and_c
         let before = audit_rows(&e.app).await;
         let cases: Vec<(serde_json::Value, Vec<&str>)> = vec![
             (serde_json::json!({}), vec!["org.name", "org.kind"]),
-            (serde_json::json!({"name": "<script>alert(1)</script>", "kind": "department"}), vec!["org.name"]),
-            (serde_json::json!({"name": "x".repeat(201), "kind": "department"}), vec!["org.name"]),
-            (serde_json::json!({"name": "Sở A", "kind": "bakery", "email": "nope", "phone": "gọi tôi", "website": "ftp://x"}), vec!["org.kind", "org.phone", "org.email", "org.website"]),
-            (serde_json::json!({"name": 5, "kind": "department"}), vec!["name"]),
-            (serde_json::json!({"name": "Sở A", "kind": "department", "parent_id": "999999"}), vec!["org.parent"]),
+            (
+                serde_json::json!({"name": "<script>alert(1)</script>", "kind": "department"}),
+                vec!["org.name"],
+            ),
+            (
+                serde_json::json!({"name": "x".repeat(201), "kind": "department"}),
+                vec!["org.name"],
+            ),
+            (
+                serde_json::json!({"name": "Sở A", "kind": "bakery", "email": "nope", "phone": "gọi tôi", "website": "ftp://x"}),
+                vec!["org.kind", "org.phone", "org.email", "org.website"],
+            ),
+            (
+                serde_json::json!({"name": 5, "kind": "department"}),
+                vec!["name"],
+            ),
+            (
+                serde_json::json!({"name": "Sở A", "kind": "department", "parent_id": "999999"}),
+                vec!["org.parent"],
+            ),
         ];
         for (body, fields) in cases {
             for (lang, word) in [("vi", "Tên tổ chức"), ("en", "Organisation name")] {
@@ -175,25 +253,75 @@ async fn bad_api_input_gets_422_naming_every_field_in_the_callers_language_and_c
                         .unwrap(),
                 )
                 .await;
-                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body} {}", e.t.name, r.body);
-                let got: Vec<String> = r.json()["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap().to_string()).collect();
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{}: {body} {}",
+                    e.t.name,
+                    r.body
+                );
+                let got: Vec<String> = r.json()["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x["field"].as_str().unwrap().to_string())
+                    .collect();
                 assert_eq!(got, fields, "{body}");
                 if fields[0] == "org.name" {
-                    assert!(r.json()["errors"][0]["message"].as_str().unwrap().starts_with(word), "{lang}: {}", r.body);
+                    assert!(
+                        r.json()["errors"][0]["message"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with(word),
+                        "{lang}: {}",
+                        r.body
+                    );
                 }
             }
         }
         // Not JSON at all.
-        let r = send(&e.router, Request::post("/api/v1/orgs").header("authorization", format!("Bearer {tok}")).header(header::CONTENT_TYPE, "application/json").body(Body::from("{not json")).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/orgs")
+                .header("authorization", format!("Bearer {tok}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["errors"][0]["field"], "body");
         // Invalid UTF-8 inside a JSON string.
-        let r = send(&e.router, Request::post("/api/v1/orgs").header("authorization", format!("Bearer {tok}")).header(header::CONTENT_TYPE, "application/json").body(Body::from(&b"{\"name\":\"S\xff\xfe\",\"kind\":\"other\"}"[..])).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/orgs")
+                .header("authorization", format!("Bearer {tok}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    &b"{\"name\":\"S\xff\xfe\",\"kind\":\"other\"}"[..],
+                ))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        assert_eq!(audit_rows(&e.app).await, before, "{}: nothing stored", e.t.name);
+        assert_eq!(
+            audit_rows(&e.app).await,
+            before,
+            "{}: nothing stored",
+            e.t.name
+        );
         // And a good one is created, answering 201.
-        let r = send(&e.router, Request::post("/api/v1/orgs").header("authorization", format!("Bearer {tok}")).header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(r#"{"name":"Phòng Tham mưu","kind":"police","parent_id":"1"}"#)).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/orgs")
+                .header("authorization", format!("Bearer {tok}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    r#"{"name":"Phòng Tham mưu","kind":"police","parent_id":"1"}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.json()["name"], "Phòng Tham mưu");
         e.t.cleanup().await;
@@ -204,8 +332,19 @@ async fn bad_api_input_gets_422_naming_every_field_in_the_callers_language_and_c
 async fn a_body_past_the_limit_is_refused_with_413() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
     let tok = token(&e.app).await;
-    let big = format!("{{\"name\":\"{}\"}}", "a".repeat(ungcuu_web::BODY_LIMIT + 10));
-    let r = send(&e.router, Request::post("/api/v1/orgs").header("authorization", format!("Bearer {tok}")).header(header::CONTENT_TYPE, "application/json").body(Body::from(big)).unwrap()).await;
+    let big = format!(
+        "{{\"name\":\"{}\"}}",
+        "a".repeat(ungcuu_web::BODY_LIMIT + 10)
+    );
+    let r = send(
+        &e.router,
+        Request::post("/api/v1/orgs")
+            .header("authorization", format!("Bearer {tok}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(big))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.json()["error"].is_string());
     e.t.cleanup().await;
@@ -213,13 +352,34 @@ async fn a_body_past_the_limit_is_refused_with_413() {
 
 #[tokio::test]
 async fn the_api_and_sign_in_are_rate_limited_per_client() {
-    let e = env_with(TestDb::sqlite().await, Limits { signin_per_minute: 2, api_per_minute: 3 }).await;
+    let e = env_with(
+        TestDb::sqlite().await,
+        Limits {
+            signin_per_minute: 2,
+            api_per_minute: 3,
+        },
+    )
+    .await;
     let tok = token(&e.app).await;
     for _ in 0..3 {
-        let r = send(&e.router, get("/api/v1/me").header("authorization", format!("Bearer {tok}")).body(Body::empty()).unwrap()).await;
+        let r = send(
+            &e.router,
+            get("/api/v1/me")
+                .header("authorization", format!("Bearer {tok}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK);
     }
-    let r = send(&e.router, get("/api/v1/me").header("authorization", format!("Bearer {tok}")).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/api/v1/me")
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.get("retry-after").is_some());
     // Sign-in: two tries, then 429 even with the right password.
@@ -228,11 +388,29 @@ async fn the_api_and_sign_in_are_rate_limited_per_client() {
     let csrf = hidden_csrf(&page.body);
     let mut statuses = Vec::new();
     for pw in ["sai", "sai", PW] {
-        let r = send(&e.router, Request::post("/login").header(header::COOKIE, &pre).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form(&[("_csrf", &csrf), ("email", "admin@bn.gov.vn"), ("password", pw)]))).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/login")
+                .header(header::COOKIE, &pre)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form(&[
+                    ("_csrf", &csrf),
+                    ("email", "admin@bn.gov.vn"),
+                    ("password", pw),
+                ])))
+                .unwrap(),
+        )
+        .await;
         statuses.push(r.status);
     }
-    assert_eq!(statuses, [StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
     e.t.cleanup().await;
 }
 
@@ -242,9 +420,23 @@ async fn every_state_changing_page_refuses_a_request_without_the_csrf_token() {
         let b = sign_in(&e.router, "admin@bn.gov.vn").await;
         let before = audit_rows(&e.app).await;
         let routes = [
-            "/admin/orgs", "/admin/orgs/1", "/admin/orgs/1/archive", "/admin/orgs/1/unarchive", "/admin/users", "/admin/users/1",
-            "/admin/users/2/disable", "/admin/users/2/enable", "/admin/tokens", "/admin/tokens/1/revoke", "/account/totp/start",
-            "/account/totp/confirm", "/account/totp/disable", "/account/password", "/logout", "/login", "/login/totp",
+            "/admin/orgs",
+            "/admin/orgs/1",
+            "/admin/orgs/1/archive",
+            "/admin/orgs/1/unarchive",
+            "/admin/users",
+            "/admin/users/1",
+            "/admin/users/2/disable",
+            "/admin/users/2/enable",
+            "/admin/tokens",
+            "/admin/tokens/1/revoke",
+            "/account/totp/start",
+            "/account/totp/confirm",
+            "/account/totp/disable",
+            "/account/password",
+            "/logout",
+            "/login",
+            "/login/totp",
         ];
         for path in routes {
             for token in [None, Some("wrong-token-wrong-token")] {
@@ -252,19 +444,62 @@ async fn every_state_changing_page_refuses_a_request_without_the_csrf_token() {
                 if let Some(t) = token {
                     pairs.push(("_csrf", t));
                 }
-                let r = send(&e.router, Request::post(path).header(header::COOKIE, &b.cookies).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form(&pairs))).unwrap()).await;
-                assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: POST {path} with {token:?}", e.t.name);
+                let r = send(
+                    &e.router,
+                    Request::post(path)
+                        .header(header::COOKIE, &b.cookies)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(form(&pairs)))
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::FORBIDDEN,
+                    "{}: POST {path} with {token:?}",
+                    e.t.name
+                );
                 assert!(r.body.contains("Biểu mẫu đã hết hạn"), "{path}");
             }
         }
         // JSON from a browser session needs the header too.
-        let r = send(&e.router, Request::post("/api/v1/orgs").header(header::COOKIE, &b.cookies).header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"name":"Sở X","kind":"other"}"#)).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/orgs")
+                .header(header::COOKIE, &b.cookies)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"name":"Sở X","kind":"other"}"#))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert_eq!(audit_rows(&e.app).await, before, "{}: nothing changed", e.t.name);
+        assert_eq!(
+            audit_rows(&e.app).await,
+            before,
+            "{}: nothing changed",
+            e.t.name
+        );
         // With the token it goes through.
-        let r = send(&e.router, post_form(&b, "/admin/orgs", &[("name", "Sở Thật"), ("kind", "department")])).await;
+        let r = send(
+            &e.router,
+            post_form(
+                &b,
+                "/admin/orgs",
+                &[("name", "Sở Thật"), ("kind", "department")],
+            ),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let r = send(&e.router, Request::post("/api/v1/orgs").header(header::COOKIE, &b.cookies).header("x-csrf-token", &b.csrf).header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"name":"Sở Y","kind":"other"}"#)).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/orgs")
+                .header(header::COOKIE, &b.cookies)
+                .header("x-csrf-token", &b.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"name":"Sở Y","kind":"other"}"#))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         e.t.cleanup().await;
     }
@@ -276,35 +511,153 @@ async fn bad_form_input_is_shown_next_to_its_field_and_changes_nothing() {
         let b = sign_in(&e.router, "admin@bn.gov.vn").await;
         let before = audit_rows(&e.app).await;
         let long = "x".repeat(201);
-        let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
-            ("/admin/orgs", vec![("name", ""), ("kind", "department")], "Tên tổ chức: không được để trống"),
-            ("/admin/orgs", vec![("name", &long), ("kind", "department")], "Tên tổ chức: dài quá 200 ký tự"),
-            ("/admin/orgs", vec![("name", "<script>alert(1)</script>"), ("kind", "department")], "Tên tổ chức: chứa ký tự không hợp lệ"),
-            ("/admin/orgs", vec![("name", "Sở A"), ("kind", "bakery")], "Loại: giá trị không có trong danh sách"),
-            ("/admin/orgs", vec![("name", "Sở A"), ("kind", "department"), ("parent_id", "abc")], "Tổ chức cấp trên: không phải số hợp lệ"),
-            ("/admin/orgs", vec![("name", "Sở A"), ("kind", "department"), ("phone", "gọi tôi")], "Điện thoại: không phải số điện thoại hợp lệ"),
-            ("/admin/users", vec![("name", "An"), ("email", "an@"), ("org_id", "1"), ("role", "dau_moi"), ("password", PW)], "Email: không phải địa chỉ email hợp lệ"),
-            ("/admin/users", vec![("name", "An"), ("email", "an@bn.gov.vn"), ("org_id", "1"), ("role", "root"), ("password", PW)], "Vai trò: giá trị không có trong danh sách"),
-            ("/admin/users", vec![("name", "An"), ("email", "an@bn.gov.vn"), ("org_id", "1"), ("role", "dau_moi"), ("password", "ngắn")], "Mật khẩu: cần ít nhất 12 ký tự"),
-            ("/admin/users", vec![("name", "An"), ("email", "admin@bn.gov.vn"), ("org_id", "1"), ("role", "dau_moi"), ("password", PW)], "Email: đã được sử dụng"),
-            ("/admin/users", vec![("name", "An"), ("email", "an@bn.gov.vn"), ("org_id", ""), ("role", "dau_moi"), ("password", PW)], "Tổ chức: không được để trống"),
-            ("/admin/tokens", vec![("name", ""), ("org_id", "1")], "Tên khóa: không được để trống"),
+        type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+        let cases: Vec<Case> = vec![
+            (
+                "/admin/orgs",
+                vec![("name", ""), ("kind", "department")],
+                "Tên tổ chức: không được để trống",
+            ),
+            (
+                "/admin/orgs",
+                vec![("name", &long), ("kind", "department")],
+                "Tên tổ chức: dài quá 200 ký tự",
+            ),
+            (
+                "/admin/orgs",
+                vec![
+                    ("name", "<script>alert(1)</script>"),
+                    ("kind", "department"),
+                ],
+                "Tên tổ chức: chứa ký tự không hợp lệ",
+            ),
+            (
+                "/admin/orgs",
+                vec![("name", "Sở A"), ("kind", "bakery")],
+                "Loại: giá trị không có trong danh sách",
+            ),
+            (
+                "/admin/orgs",
+                vec![
+                    ("name", "Sở A"),
+                    ("kind", "department"),
+                    ("parent_id", "abc"),
+                ],
+                "Tổ chức cấp trên: không phải số hợp lệ",
+            ),
+            (
+                "/admin/orgs",
+                vec![
+                    ("name", "Sở A"),
+                    ("kind", "department"),
+                    ("phone", "gọi tôi"),
+                ],
+                "Điện thoại: không phải số điện thoại hợp lệ",
+            ),
+            (
+                "/admin/users",
+                vec![
+                    ("name", "An"),
+                    ("email", "an@"),
+                    ("org_id", "1"),
+                    ("role", "dau_moi"),
+                    ("password", PW),
+                ],
+                "Email: không phải địa chỉ email hợp lệ",
+            ),
+            (
+                "/admin/users",
+                vec![
+                    ("name", "An"),
+                    ("email", "an@bn.gov.vn"),
+                    ("org_id", "1"),
+                    ("role", "root"),
+                    ("password", PW),
+                ],
+                "Vai trò: giá trị không có trong danh sách",
+            ),
+            (
+                "/admin/users",
+                vec![
+                    ("name", "An"),
+                    ("email", "an@bn.gov.vn"),
+                    ("org_id", "1"),
+                    ("role", "dau_moi"),
+                    ("password", "ngắn"),
+                ],
+                "Mật khẩu: cần ít nhất 12 ký tự",
+            ),
+            (
+                "/admin/users",
+                vec![
+                    ("name", "An"),
+                    ("email", "admin@bn.gov.vn"),
+                    ("org_id", "1"),
+                    ("role", "dau_moi"),
+                    ("password", PW),
+                ],
+                "Email: đã được sử dụng",
+            ),
+            (
+                "/admin/users",
+                vec![
+                    ("name", "An"),
+                    ("email", "an@bn.gov.vn"),
+                    ("org_id", ""),
+                    ("role", "dau_moi"),
+                    ("password", PW),
+                ],
+                "Tổ chức: không được để trống",
+            ),
+            (
+                "/admin/tokens",
+                vec![("name", ""), ("org_id", "1")],
+                "Tên khóa: không được để trống",
+            ),
         ];
         for (path, pairs, message) in cases {
             let r = send(&e.router, post_form(&b, path, &pairs)).await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {path} {pairs:?}", e.t.name);
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}: {path} {pairs:?}",
+                e.t.name
+            );
             assert!(r.body.contains("role=\"alert\""), "{path}");
-            assert!(r.body.contains(message), "{}: {path} {pairs:?} should say {message:?}", e.t.name);
-            assert!(r.body.contains("aria-invalid=\"true\""), "the field is marked");
-            assert!(!r.body.contains("<script>alert"), "input is escaped when shown again");
+            assert!(
+                r.body.contains(message),
+                "{}: {path} {pairs:?} should say {message:?}",
+                e.t.name
+            );
+            assert!(
+                r.body.contains("aria-invalid=\"true\""),
+                "the field is marked"
+            );
+            assert!(
+                !r.body.contains("<script>alert"),
+                "input is escaped when shown again"
+            );
             assert!(!r.body.contains(PW), "a password is never sent back");
         }
         // Undecodable bytes in a form field.
         let raw = format!("_csrf={}&name=S%FF%FE&kind=department", b.csrf);
-        let r = send(&e.router, Request::post("/admin/orgs").header(header::COOKIE, &b.cookies).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(raw)).unwrap()).await;
+        let r = send(
+            &e.router,
+            Request::post("/admin/orgs")
+                .header(header::COOKIE, &b.cookies)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(raw))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("Tên tổ chức"));
-        assert_eq!(audit_rows(&e.app).await, before, "{}: nothing changed", e.t.name);
+        assert_eq!(
+            audit_rows(&e.app).await,
+            before,
+            "{}: nothing changed",
+            e.t.name
+        );
         e.t.cleanup().await;
     }
 }
@@ -314,16 +667,44 @@ async fn pages_speak_vietnamese_by_default_and_english_when_asked() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
     let vi = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
     assert!(vi.body.contains("<html lang=\"vi\">") && vi.body.contains("Đăng nhập"));
-    let en = send(&e.router, get("/login").header("accept-language", "en-GB,en;q=0.9").body(Body::empty()).unwrap()).await;
+    let en = send(
+        &e.router,
+        get("/login")
+            .header("accept-language", "en-GB,en;q=0.9")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Sign in"));
-    let r = send(&e.router, get("/lang/en?next=/admin").body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/lang/en?next=/admin").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers.get("location").unwrap(), "/admin");
     assert!(r.cookie("ucu_lang").unwrap().starts_with("ucu_lang=en"));
-    let r = send(&e.router, get("/lang/en?next=//evil.example").body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/lang/en?next=//evil.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.headers.get("location").unwrap(), "/", "no open redirect");
-    let en = send(&e.router, get("/login").header(header::COOKIE, "ucu_lang=en").header("accept-language", "vi").body(Body::empty()).unwrap()).await;
-    assert!(en.body.contains("Sign in"), "the switch wins over the browser");
+    let en = send(
+        &e.router,
+        get("/login")
+            .header(header::COOKIE, "ucu_lang=en")
+            .header("accept-language", "vi")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        en.body.contains("Sign in"),
+        "the switch wins over the browser"
+    );
     e.t.cleanup().await;
 }
 
@@ -331,17 +712,64 @@ async fn pages_speak_vietnamese_by_default_and_english_when_asked() {
 async fn pages_load_nothing_from_elsewhere_and_send_security_headers() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
     let b = sign_in(&e.router, "admin@bn.gov.vn").await;
-    for path in ["/", "/admin", "/admin/orgs", "/admin/orgs/new", "/admin/users", "/admin/users/new", "/admin/tokens", "/admin/audit?verify=1", "/account/security", "/incidents", "/intake", "/coordination", "/warnings", "/reports", "/registry"] {
-        let r = send(&e.router, get(path).header(header::COOKIE, &b.cookies).body(Body::empty()).unwrap()).await;
+    for path in [
+        "/",
+        "/admin",
+        "/admin/orgs",
+        "/admin/orgs/new",
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/tokens",
+        "/admin/audit?verify=1",
+        "/account/security",
+        "/incidents",
+        "/intake",
+        "/coordination",
+        "/warnings",
+        "/reports",
+        "/registry",
+    ] {
+        let r = send(
+            &e.router,
+            get(path)
+                .header(header::COOKIE, &b.cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
-        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "url(http"] {
-            assert!(!r.body.contains(attr), "{path} loads from elsewhere: {attr}");
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+        ] {
+            assert!(
+                !r.body.contains(attr),
+                "{path} loads from elsewhere: {attr}"
+            );
         }
-        let csp = r.headers.get("content-security-policy").unwrap().to_str().unwrap();
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
-        assert!(r.body.contains("<label") || path == "/" || path.starts_with("/admin") || !r.body.contains("<input type=\"text\""));
+        assert!(
+            r.body.contains("<label")
+                || path == "/"
+                || path.starts_with("/admin")
+                || !r.body.contains("<input type=\"text\"")
+        );
     }
-    for asset in ["/assets/app.css", "/assets/htmx.min.js", "/assets/app.js", "/assets/favicon.svg"] {
+    for asset in [
+        "/assets/app.css",
+        "/assets/htmx.min.js",
+        "/assets/app.js",
+        "/assets/favicon.svg",
+    ] {
         let r = send(&e.router, get(asset).body(Body::empty()).unwrap()).await;
         assert_eq!(r.status, StatusCode::OK, "{asset}");
         assert!(!r.body.is_empty());
@@ -352,9 +780,16 @@ async fn pages_load_nothing_from_elsewhere_and_send_security_headers() {
 #[tokio::test]
 async fn signed_out_visitors_are_sent_to_sign_in_and_brought_back() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
-    let r = send(&e.router, get("/admin/orgs?q=bac").body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/admin/orgs?q=bac").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.headers.get("location").unwrap(), "/login?next=%2Fadmin%2Forgs%3Fq%3Dbac");
+    assert_eq!(
+        r.headers.get("location").unwrap(),
+        "/login?next=%2Fadmin%2Forgs%3Fq%3Dbac"
+    );
     e.t.cleanup().await;
 }
 
@@ -363,17 +798,45 @@ async fn an_expired_or_signed_out_session_no_longer_opens_pages() {
     for e in envs().await {
         let b = sign_in(&e.router, "admin@bn.gov.vn").await;
         match &e.app.db {
-            ungcuu_store::Db::Sqlite { write, .. } => { sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'").execute(write).await.unwrap(); }
-            ungcuu_store::Db::Postgres(p) => { sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'").execute(p).await.unwrap(); }
+            ungcuu_store::Db::Sqlite { write, .. } => {
+                sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
+                    .execute(write)
+                    .await
+                    .unwrap();
+            }
+            ungcuu_store::Db::Postgres(p) => {
+                sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
         }
-        let r = send(&e.router, get("/admin").header(header::COOKIE, &b.cookies).body(Body::empty()).unwrap()).await;
+        let r = send(
+            &e.router,
+            get("/admin")
+                .header(header::COOKIE, &b.cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", e.t.name);
         let b = sign_in(&e.router, "admin@bn.gov.vn").await;
         let r = send(&e.router, post_form(&b, "/logout", &[])).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert!(r.cookie("ucu_session").unwrap().contains("Max-Age=0"));
-        let r = send(&e.router, get("/admin").header(header::COOKIE, &b.cookies).body(Body::empty()).unwrap()).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "the old cookie is dead server-side");
+        let r = send(
+            &e.router,
+            get("/admin")
+                .header(header::COOKIE, &b.cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "the old cookie is dead server-side"
+        );
         e.t.cleanup().await;
     }
 }
@@ -381,7 +844,14 @@ async fn an_expired_or_signed_out_session_no_longer_opens_pages() {
 #[tokio::test]
 async fn cookies_are_secure_behind_a_tls_proxy() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
-    let r = send(&e.router, get("/login").header("x-forwarded-proto", "https").body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/login")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert!(r.cookie("ucu_csrf").unwrap().contains("; Secure"));
     let r = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
     assert!(!r.cookie("ucu_csrf").unwrap().contains("Secure"));
@@ -392,15 +862,36 @@ async fn cookies_are_secure_behind_a_tls_proxy() {
 async fn leadership_reads_but_is_refused_every_change() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
     let b = sign_in(&e.router, "ld@bn.gov.vn").await;
-    let r = send(&e.router, get("/admin/orgs").header(header::COOKIE, &b.cookies).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/admin/orgs")
+            .header(header::COOKIE, &b.cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(!r.body.contains("/admin/orgs/new"), "no link to what cannot be done");
-    for (path, pairs) in [("/admin/orgs", vec![("name", "Sở Z"), ("kind", "other")]), ("/admin/orgs/1/archive", vec![]), ("/admin/users/1/disable", vec![])] {
+    assert!(
+        !r.body.contains("/admin/orgs/new"),
+        "no link to what cannot be done"
+    );
+    for (path, pairs) in [
+        ("/admin/orgs", vec![("name", "Sở Z"), ("kind", "other")]),
+        ("/admin/orgs/1/archive", vec![]),
+        ("/admin/users/1/disable", vec![]),
+    ] {
         let r = send(&e.router, post_form(&b, path, &pairs)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
         assert!(r.body.contains("Bạn không có quyền"));
     }
-    let r = send(&e.router, get("/admin/audit").header(header::COOKIE, &b.cookies).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/admin/audit")
+            .header(header::COOKIE, &b.cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     e.t.cleanup().await;
 }
@@ -408,17 +899,35 @@ async fn leadership_reads_but_is_refused_every_change() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
-    let r = send(&e.router, get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    let r = send(
+        &e.router,
+        get("/api/v1/openapi.json").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for p in ["/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/users", "/api/v1/tokens", "/api/v1/audit"] {
+    for p in [
+        "/api/v1/me",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{id}",
+        "/api/v1/users",
+        "/api/v1/tokens",
+        "/api/v1/audit",
+    ] {
         assert!(doc["paths"][p].is_object(), "{p} missing");
     }
     assert!(doc["components"]["schemas"]["OrgInput"].is_object());
     assert!(doc["components"]["schemas"]["ValidationErrors"].is_object());
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
-    let r = send(&e.router, get("/api/v1/nothing").body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let r = send(
+        &e.router,
+        get("/api/v1/nothing").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.json()["error"].is_string());
     e.t.cleanup().await;
@@ -427,9 +936,24 @@ async fn the_openapi_document_describes_the_api() {
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let e = env_with(TestDb::sqlite().await, Limits::default()).await;
-    assert_eq!(send(&e.router, get("/healthz").body(Body::empty()).unwrap()).await.status, StatusCode::OK);
-    assert_eq!(send(&e.router, get("/readyz").body(Body::empty()).unwrap()).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&e.router, get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&e.router, get("/readyz").body(Body::empty()).unwrap())
+            .await
+            .status,
+        StatusCode::OK
+    );
     e.app.db.close().await;
-    assert_eq!(send(&e.router, get("/readyz").body(Body::empty()).unwrap()).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        send(&e.router, get("/readyz").body(Body::empty()).unwrap())
+            .await
+            .status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     e.t.cleanup().await;
 }

@@ -121,11 +121,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             Err(e) => {
                 // A value of the wrong type is named by its path; broken JSON by "body".
                 let path = e.path().to_string();
-                let (field, reason) = if e.inner().is_data() && !matches!(path.as_str(), "" | "." | "?") {
-                    (path, Reason::WrongType)
-                } else {
-                    ("body".to_string(), Reason::InvalidJson)
-                };
+                let (field, reason) =
+                    if e.inner().is_data() && !matches!(path.as_str(), "" | "." | "?") {
+                        (path, Reason::WrongType)
+                    } else {
+                        ("body".to_string(), Reason::InvalidJson)
+                    };
                 Err(ApiError::from_app(
                     ungcuu_domain::Invalid::one(field, reason).into(),
                     lang,

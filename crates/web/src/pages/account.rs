@@ -114,10 +114,27 @@ struct CodeForm {
     new_password: String,
 }
 
-fn invalid_or(st_ctx: &crate::Ctx, e: AppError) -> Result<FormErrors, Response> {
+/// Bad input is shown on the page next to its field; anything else is an error page.
+async fn on_error(
+    st: &AppState,
+    ctx: &crate::Ctx,
+    actor: &ungcuu_app::Actor,
+    e: AppError,
+) -> Response {
     match e {
-        AppError::Invalid(i) => Ok(FormErrors::new(&i.0, st_ctx.lang)),
-        e => Err(PageError::App(e, st_ctx.lang).into_response()),
+        AppError::Invalid(i) => {
+            render(
+                st,
+                ctx,
+                actor,
+                vec![],
+                FormErrors::new(&i.0, ctx.lang),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        e => PageError::App(e, ctx.lang).into_response(),
     }
 }
 
@@ -139,21 +156,7 @@ async fn confirm(
             )
             .await
         }
-        Err(e) => match invalid_or(&ctx, e) {
-            Ok(errs) => {
-                render(
-                    &st,
-                    &ctx,
-                    &actor,
-                    vec![],
-                    errs,
-                    false,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => on_error(&st, &ctx, &actor, e).await,
     }
 }
 
@@ -164,21 +167,7 @@ async fn disable(
 ) -> Response {
     match st.app.disable_totp(&actor, &f.password).await {
         Ok(()) => Redirect::to("/account/security").into_response(),
-        Err(e) => match invalid_or(&ctx, e) {
-            Ok(errs) => {
-                render(
-                    &st,
-                    &ctx,
-                    &actor,
-                    vec![],
-                    errs,
-                    false,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => on_error(&st, &ctx, &actor, e).await,
     }
 }
 
@@ -193,20 +182,6 @@ async fn password(
         .await
     {
         Ok(()) => Redirect::to("/account/security?password_changed=1").into_response(),
-        Err(e) => match invalid_or(&ctx, e) {
-            Ok(errs) => {
-                render(
-                    &st,
-                    &ctx,
-                    &actor,
-                    vec![],
-                    errs,
-                    false,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => on_error(&st, &ctx, &actor, e).await,
     }
 }
