@@ -196,6 +196,17 @@ fn demo_users() -> Vec<DemoUser> {
     ]
 }
 
+/// "Phường Kinh Bắc" → "Ủy ban nhân dân phường Kinh Bắc" (the unit word is lower case inside
+/// the committee's name).
+fn commune_committee(unit: &str) -> String {
+    let mut chars = unit.chars();
+    let first = chars
+        .next()
+        .map(|c| c.to_lowercase().collect::<String>())
+        .unwrap_or_default();
+    format!("Ủy ban nhân dân {first}{}", chars.as_str())
+}
+
 fn input(name: &str, kind: OrgKind, parent: Option<i64>) -> OrgInput {
     OrgInput {
         name: name.into(),
@@ -238,12 +249,7 @@ impl App {
             }
         }
         for c in COMMUNES {
-            add(
-                &format!("Ủy ban nhân dân {c}"),
-                OrgKind::Commune,
-                Some(ubnd),
-            )
-            .await?;
+            add(&commune_committee(c), OrgKind::Commune, Some(ubnd)).await?;
         }
         add("Bộ Chỉ huy quân sự tỉnh Bắc Ninh", OrgKind::Military, None).await?;
         add("Viễn thông Bắc Ninh (VNPT)", OrgKind::Isp, None).await?;
@@ -278,7 +284,7 @@ impl App {
         let users = demo_users();
         for u in &users {
             let org_name = if u.org.starts_with("Phường") || u.org.starts_with("Xã") {
-                format!("Ủy ban nhân dân {}", u.org)
+                commune_committee(&u.org)
             } else {
                 u.org.clone()
             };

@@ -4,6 +4,7 @@ use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
 use serde::Deserialize;
+use ungcuu_domain::org::tree_order;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, OrgKind};
 use ungcuu_store::orgs::{self, Org, OrgFields, OrgFilter};
@@ -81,6 +82,7 @@ fn name_taken(e: ungcuu_store::StoreError) -> AppError {
 }
 
 impl App {
+    /// Organisations the actor may see, as a tree (parents first, siblings by name).
     pub async fn list_orgs(
         &self,
         actor: &Actor,
@@ -88,7 +90,7 @@ impl App {
         include_archived: bool,
     ) -> AppResult<Vec<Org>> {
         let within = actor.scope(Action::ViewOrg)?;
-        Ok(orgs::list(
+        let list = orgs::list(
             &self.db,
             &OrgFilter {
                 within,
@@ -98,20 +100,22 @@ impl App {
                 offset: 0,
             },
         )
-        .await?)
+        .await?;
+        Ok(tree_order(list, |o| o.id, |o| o.parent_id, |o| &o.name))
     }
 
     /// Organisations the actor may place a new organisation under (or a user in).
     pub async fn org_choices(&self, actor: &Actor, action: Action) -> AppResult<Vec<Org>> {
         let within = actor.scope(action)?;
-        Ok(orgs::list(
+        let list = orgs::list(
             &self.db,
             &OrgFilter {
                 within,
                 ..Default::default()
             },
         )
-        .await?)
+        .await?;
+        Ok(tree_order(list, |o| o.id, |o| o.parent_id, |o| &o.name))
     }
 
     pub async fn get_org(&self, actor: &Actor, id: OrgId) -> AppResult<Org> {

@@ -131,3 +131,65 @@ mod tests {
         }
     }
 }
+
+/// Orders a set of organisations as a tree: each parent followed by its children, siblings
+/// by name as a Vietnamese reader expects (diacritics folded, then exact text). Items whose
+/// parent is not in the set are roots, so a subtree or a search result orders as well.
+pub fn tree_order<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> OrgId,
+    parent: impl Fn(&T) -> Option<OrgId>,
+    name: impl Fn(&T) -> &str,
+) -> Vec<T> {
+    use std::collections::HashMap;
+    let ids: std::collections::HashSet<OrgId> = items.iter().map(&id).collect();
+    let sort_key = |t: &T| (crate::text::fold(name(t)), name(t).to_string());
+    let mut children: HashMap<Option<OrgId>, Vec<T>> = HashMap::new();
+    for t in items {
+        let p = parent(&t).filter(|p| ids.contains(p));
+        children.entry(p).or_default().push(t);
+    }
+    for list in children.values_mut() {
+        list.sort_by_cached_key(|t| sort_key(t));
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    // Depth-first, without recursion: a stack of sibling lists in reverse.
+    let mut stack: Vec<std::vec::IntoIter<T>> =
+        vec![children.remove(&None).unwrap_or_default().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(t) => {
+                let kids = children.remove(&Some(id(&t))).unwrap_or_default();
+                out.push(t);
+                stack.push(kids.into_iter());
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    #[test]
+    fn parents_come_before_their_children_and_siblings_sort_by_folded_name() {
+        let items = vec![
+            (OrgId(1), None, "Ủy ban nhân dân tỉnh"),
+            (OrgId(10), Some(OrgId(1)), "Sở Y tế"),
+            (OrgId(2), Some(OrgId(1)), "Sở Công Thương"),
+            (OrgId(3), Some(OrgId(2)), "Phòng Điện lực"),
+            (OrgId(4), None, "Công an tỉnh"),
+            (OrgId(5), Some(OrgId(1)), "Sở Đầu tư"),
+            (OrgId(6), Some(OrgId(99)), "Mồ côi"),
+        ];
+        let order: Vec<i64> = tree_order(items, |t| t.0, |t| t.1, |t| t.2)
+            .iter()
+            .map(|t| t.0.0)
+            .collect();
+        assert_eq!(order, vec![4, 6, 1, 2, 3, 5, 10]);
+    }
+}
