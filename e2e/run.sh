@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
+rm -rf screenshots  # only this run's pictures, so a stale failure shot never misleads
 set +e
 node --test --test-concurrency=1 tests/*.test.mjs
 rc=$?

@@ -450,6 +450,51 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "không có tổ chức nào có mã số hoặc tên này",
         "no organisation has this id or exact name",
     ),
+    (
+        "err.invalid_level",
+        "phải là cấp độ từ 1 đến 5",
+        "must be a level from 1 to 5",
+    ),
+    (
+        "err.invalid_domain",
+        "không phải tên miền hợp lệ",
+        "is not a valid domain name",
+    ),
+    (
+        "err.invalid_ip",
+        "không phải địa chỉ IP hợp lệ (IPv4 hoặc IPv6)",
+        "is not a valid IP address (IPv4 or IPv6)",
+    ),
+    (
+        "err.invalid_cidr",
+        "không phải dải địa chỉ hợp lệ (ví dụ 203.113.0.0/24)",
+        "is not a valid address range (e.g. 203.113.0.0/24)",
+    ),
+    (
+        "err.cidr_host_bits",
+        "phần địa chỉ máy phải bằng 0 (ví dụ 203.113.0.0/24, không phải 203.113.0.5/24)",
+        "the host part must be zero (e.g. 203.113.0.0/24, not 203.113.0.5/24)",
+    ),
+    (
+        "err.two_leads",
+        "chỉ được có đúng một Đội trưởng tại một thời điểm",
+        "there must be exactly one team lead at a time",
+    ),
+    (
+        "err.no_lead",
+        "danh sách phải có một Đội trưởng",
+        "the roster needs a team lead",
+    ),
+    (
+        "err.invalid_date",
+        "không phải ngày hợp lệ (dd/mm/yyyy)",
+        "is not a valid date (dd/mm/yyyy)",
+    ),
+    (
+        "err.end_before_start",
+        "thời điểm kết thúc phải sau thời điểm bắt đầu",
+        "the end must come after the start",
+    ),
     ("err.wrong_type", "sai kiểu dữ liệu", "has the wrong type"),
     // Field labels (field.<name> as named in errors)
     ("field.name", "Tên", "Name"),

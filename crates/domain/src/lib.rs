@@ -16,5 +16,7 @@ pub use ids::{OrgId, TokenId, UserId};
 pub use org::OrgKind;
 pub use role::Role;
 pub use validate::{FieldError, Invalid};
+pub mod delegation;
 pub mod signin;
+pub mod system;
 pub mod text;

@@ -24,6 +24,15 @@ pub enum Reason {
     Archived,
     WrongType,
     InvalidJson,
+    InvalidLevel,
+    InvalidDomain,
+    InvalidIp,
+    InvalidCidr,
+    CidrHostBits,
+    OverlappingLead,
+    NoLead,
+    InvalidDate,
+    EndBeforeStart,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,6 +71,15 @@ impl FieldError {
             Reason::Archived => t(lang, "err.archived").to_string(),
             Reason::WrongType => t(lang, "err.wrong_type").to_string(),
             Reason::InvalidJson => t(lang, "err.bad_json").to_string(),
+            Reason::InvalidLevel => t(lang, "err.invalid_level").to_string(),
+            Reason::InvalidDomain => t(lang, "err.invalid_domain").to_string(),
+            Reason::InvalidIp => t(lang, "err.invalid_ip").to_string(),
+            Reason::InvalidCidr => t(lang, "err.invalid_cidr").to_string(),
+            Reason::CidrHostBits => t(lang, "err.cidr_host_bits").to_string(),
+            Reason::OverlappingLead => t(lang, "err.two_leads").to_string(),
+            Reason::NoLead => t(lang, "err.no_lead").to_string(),
+            Reason::InvalidDate => t(lang, "err.invalid_date").to_string(),
+            Reason::EndBeforeStart => t(lang, "err.end_before_start").to_string(),
         };
         format!("{label}: {reason}")
     }
