@@ -25,10 +25,22 @@ pub enum Action {
     CreateToken,
     RevokeToken,
     ViewAudit,
+    /// Read an information system; the reach is to its owner (chủ quản).
+    ViewSystem,
+    /// Register, edit or retire an information system.
+    EditSystem,
+    /// Read the response team roster and its delegations.
+    ViewRoster,
+    /// Re-issue the roster (kiện toàn) by a dated decision.
+    IssueRoster,
+    /// Delegate the lead's authority (ủy quyền) or withdraw a delegation.
+    Delegate,
+    /// Bulk import of organisations, systems and the roster.
+    ImportRegistry,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewDashboard,
         Action::ViewOrg,
         Action::CreateOrg,
@@ -42,6 +54,12 @@ impl Action {
         Action::CreateToken,
         Action::RevokeToken,
         Action::ViewAudit,
+        Action::ViewSystem,
+        Action::EditSystem,
+        Action::ViewRoster,
+        Action::IssueRoster,
+        Action::Delegate,
+        Action::ImportRegistry,
     ];
 
     pub fn code(self) -> &'static str {
@@ -59,6 +77,12 @@ impl Action {
             Action::CreateToken => "create_token",
             Action::RevokeToken => "revoke_token",
             Action::ViewAudit => "view_audit",
+            Action::ViewSystem => "view_system",
+            Action::EditSystem => "edit_system",
+            Action::ViewRoster => "view_roster",
+            Action::IssueRoster => "issue_roster",
+            Action::Delegate => "delegate",
+            Action::ImportRegistry => "import_registry",
         }
     }
 }
@@ -95,7 +119,10 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
     let subtree = matches!(reach, Reach::Own | Reach::Below);
     match role {
         Role::Admin => true,
-        Role::LanhDao => matches!(action, ViewDashboard | ViewOrg | ViewUser),
+        Role::LanhDao => matches!(
+            action,
+            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster
+        ),
         Role::ThuongTruc => matches!(
             action,
             ViewDashboard
@@ -107,17 +134,39 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                 | ViewTokens
                 | CreateToken
                 | RevokeToken
+                | ViewSystem
+                | EditSystem
+                | ViewRoster
+                | IssueRoster
+                | ImportRegistry
         ),
-        Role::DoiTruong => matches!(action, ViewDashboard | ViewOrg | ViewUser | ViewAudit),
-        Role::DoiPho | Role::ThanhVien => matches!(action, ViewDashboard | ViewOrg | ViewUser),
+        Role::DoiTruong => {
+            matches!(
+                action,
+                ViewDashboard
+                    | ViewOrg
+                    | ViewUser
+                    | ViewAudit
+                    | ViewSystem
+                    | ViewRoster
+                    | IssueRoster
+                    | Delegate
+            )
+        }
+        Role::DoiPho | Role::ThanhVien => matches!(
+            action,
+            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster
+        ),
         Role::DauMoi => match action {
-            ViewDashboard => true,
-            ViewOrg | EditOrg | ViewUser | ViewTokens | CreateToken | RevokeToken => subtree,
+            ViewDashboard | ViewRoster => true,
+            ViewOrg | EditOrg | ViewUser | ViewTokens | CreateToken | RevokeToken | ViewSystem
+            | EditSystem => subtree,
             // A focal point may open a unit under its organisation, and archive one below it,
             // but never archive its own organisation.
             CreateOrg => subtree,
             ArchiveOrg => reach == Reach::Below,
-            CreateUser | EditUser | DisableUser | ViewAudit => false,
+            CreateUser | EditUser | DisableUser | ViewAudit | IssueRoster | Delegate
+            | ImportRegistry => false,
         },
     }
 }
@@ -136,59 +185,27 @@ mod tests {
     /// change to [`allowed`] shows up here as a changed line. Columns: admin, thuong_truc,
     /// doi_truong, doi_pho, thanh_vien, dau_moi, lanh_dao; each cell is three letters for
     /// own / below / other organisation.
+    #[rustfmt::skip]
     const TABLE: &[(Action, [&str; 7])] = &[
-        (
-            Action::ViewDashboard,
-            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"],
-        ),
-        (
-            Action::ViewOrg,
-            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"],
-        ),
-        (
-            Action::CreateOrg,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
-        ),
-        (
-            Action::EditOrg,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
-        ),
-        (
-            Action::ArchiveOrg,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "NYN", "NNN"],
-        ),
-        (
-            Action::ViewUser,
-            ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"],
-        ),
-        (
-            Action::CreateUser,
-            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
-        ),
-        (
-            Action::EditUser,
-            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
-        ),
-        (
-            Action::DisableUser,
-            ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"],
-        ),
-        (
-            Action::ViewTokens,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
-        ),
-        (
-            Action::CreateToken,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
-        ),
-        (
-            Action::RevokeToken,
-            ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"],
-        ),
-        (
-            Action::ViewAudit,
-            ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"],
-        ),
+        (Action::ViewDashboard,  ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"]),
+        (Action::ViewOrg,        ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
+        (Action::CreateOrg,      ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::EditOrg,        ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ArchiveOrg,     ["YYY", "YYY", "NNN", "NNN", "NNN", "NYN", "NNN"]),
+        (Action::ViewUser,       ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
+        (Action::CreateUser,     ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::EditUser,       ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::DisableUser,    ["YYY", "NNN", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::ViewTokens,     ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::CreateToken,    ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::RevokeToken,    ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ViewAudit,      ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::ViewSystem,     ["YYY", "YYY", "YYY", "YYY", "YYY", "YYN", "YYY"]),
+        (Action::EditSystem,     ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ViewRoster,     ["YYY", "YYY", "YYY", "YYY", "YYY", "YYY", "YYY"]),
+        (Action::IssueRoster,    ["YYY", "YYY", "YYY", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::Delegate,       ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::ImportRegistry, ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
     ];
 
     #[test]
@@ -222,7 +239,11 @@ mod tests {
         for action in Action::ALL {
             let read = matches!(
                 action,
-                Action::ViewDashboard | Action::ViewOrg | Action::ViewUser
+                Action::ViewDashboard
+                    | Action::ViewOrg
+                    | Action::ViewUser
+                    | Action::ViewSystem
+                    | Action::ViewRoster
             );
             for reach in Reach::ALL {
                 assert_eq!(allowed(Role::LanhDao, action, reach), read, "{action:?}");
