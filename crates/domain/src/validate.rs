@@ -258,6 +258,43 @@ pub fn optional_url(field: &str, raw: &str) -> Result<Option<String>, FieldError
     }
 }
 
+/// A calendar date as people write it: `dd/mm/yyyy` (also `d/m/yyyy`), or ISO `yyyy-mm-dd`
+/// as an HTML date input sends it.
+pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    chrono::NaiveDate::parse_from_str(v, "%d/%m/%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d"))
+        .ok()
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| FieldError::new(field, Reason::InvalidDate))
+}
+
+pub fn optional_date(field: &str, raw: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        date(field, raw).map(Some)
+    }
+}
+
+/// A date and time in Vietnam time as an HTML `datetime-local` input sends it
+/// (`2026-11-21T08:30`), or `dd/mm/yyyy HH:MM`; returned in UTC.
+pub fn datetime_vn(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+        .and_then(|n| n.and_local_timezone(crate::time::vietnam()).single())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| FieldError::new(field, Reason::InvalidDate))
+}
+
 /// An optional positive id given as text (a select box's value).
 pub fn optional_id(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
     let v = raw.trim();
@@ -334,6 +371,19 @@ mod tests {
         ] {
             assert!(optional_url("website", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn dates_read_the_vietnamese_way_and_times_are_vietnam_time() {
+        let d = date("d", "05/03/2026").unwrap();
+        assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
+        assert_eq!(date("d", "2026-03-05").unwrap(), d);
+        for bad in ["", "31/02/2026", "2026/03/05", "05-03-2026", "hôm nay"] {
+            assert!(date("d", bad).is_err(), "{bad:?}");
+        }
+        let t = datetime_vn("t", "2026-03-05T08:30").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-05T01:30:00+00:00");
+        assert_eq!(datetime_vn("t", "05/03/2026 08:30").unwrap(), t);
     }
 
     #[test]
