@@ -177,7 +177,7 @@ impl Db {
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        on_db!(self, c => sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(c).await.is_ok())
+        on_db!(self, c => sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)").fetch_one(c).await.is_ok())
     }
 
     pub async fn close(&self) {

@@ -934,26 +934,31 @@ async fn the_openapi_document_describes_the_api() {
 }
 
 #[tokio::test]
-async fn health_and_readiness_answer() {
-    let e = env_with(TestDb::sqlite().await, Limits::default()).await;
-    assert_eq!(
-        send(&e.router, get("/healthz").body(Body::empty()).unwrap())
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        send(&e.router, get("/readyz").body(Body::empty()).unwrap())
-            .await
-            .status,
-        StatusCode::OK
-    );
-    e.app.db.close().await;
-    assert_eq!(
-        send(&e.router, get("/readyz").body(Body::empty()).unwrap())
-            .await
-            .status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    e.t.cleanup().await;
+async fn health_and_readiness_answer_on_every_backend() {
+    for e in envs().await {
+        assert_eq!(
+            send(&e.router, get("/healthz").body(Body::empty()).unwrap())
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            send(&e.router, get("/readyz").body(Body::empty()).unwrap())
+                .await
+                .status,
+            StatusCode::OK,
+            "{}",
+            e.t.name
+        );
+        e.app.db.close().await;
+        assert_eq!(
+            send(&e.router, get("/readyz").body(Body::empty()).unwrap())
+                .await
+                .status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            e.t.name
+        );
+        e.t.cleanup().await;
+    }
 }
