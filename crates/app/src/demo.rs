@@ -301,6 +301,7 @@ impl App {
             )
             .await?;
         }
+        self.load_demo_roster(&cli).await?;
         Ok(Some(DemoSummary {
             orgs: n,
             users,
@@ -343,4 +344,281 @@ impl App {
 /// A random password for an account created at the command line.
 pub fn random_password() -> String {
     crate::secrets::random_token::<15>()
+}
+
+/// The demo team's members: (name, role, title, agency, phone, demo account to link).
+type DemoMember = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// The roster before the last kiện toàn (history).
+const ROSTER_2024: &[DemoMember] = &[
+    (
+        "Trần Văn Bình",
+        "doi_truong",
+        "Phó Giám đốc Công an tỉnh",
+        POLICE,
+        "0222 3821 100",
+        None,
+    ),
+    (
+        "Lê Văn Trưởng",
+        "doi_pho",
+        "Trưởng phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        PA05,
+        "0222 3821 101",
+        Some("doitruong@demo.ungcuu.vn"),
+    ),
+    (
+        "Phạm Đức Phó",
+        "doi_pho",
+        "Phó Giám đốc Sở Khoa học và Công nghệ",
+        KHCN,
+        "0912 345 201",
+        Some("doipho@demo.ungcuu.vn"),
+    ),
+    (
+        "Nguyễn Thị Thường",
+        "thuong_truc",
+        "Phó Trưởng phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        PA05,
+        "0982 072 301",
+        Some("thuongtruc@demo.ungcuu.vn"),
+    ),
+    (
+        "Trịnh Thu Trang",
+        "thu_ky",
+        "Cán bộ Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        PA05,
+        "0936 118 402",
+        None,
+    ),
+    (
+        "Hoàng Minh Thành",
+        "thanh_vien",
+        "Phó Giám đốc Trung tâm Chuyển đổi số",
+        "Trung tâm Chuyển đổi số",
+        "0915 220 503",
+        Some("thanhvien@demo.ungcuu.vn"),
+    ),
+    (
+        "Bùi Thị Lan",
+        "thanh_vien",
+        "Phó Giám đốc",
+        "Viễn thông Bắc Ninh (VNPT)",
+        "0913 556 604",
+        None,
+    ),
+    (
+        "Đỗ Mạnh Cường",
+        "thanh_vien",
+        "Trưởng phòng Kỹ thuật",
+        "Viettel Bắc Ninh",
+        "0988 246 705",
+        None,
+    ),
+];
+
+/// The roster in force (Quyết định kiện toàn 2025).
+const ROSTER_2025: &[DemoMember] = &[
+    (
+        "Lê Văn Trưởng",
+        "doi_truong",
+        "Phó Giám đốc Công an tỉnh",
+        POLICE,
+        "0222 3821 101",
+        Some("doitruong@demo.ungcuu.vn"),
+    ),
+    (
+        "Phạm Đức Phó",
+        "doi_pho",
+        "Phó Giám đốc Sở Khoa học và Công nghệ",
+        KHCN,
+        "0912 345 201",
+        Some("doipho@demo.ungcuu.vn"),
+    ),
+    (
+        "Nguyễn Thị Thường",
+        "thuong_truc",
+        "Phó Trưởng phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        PA05,
+        "0982 072 301",
+        Some("thuongtruc@demo.ungcuu.vn"),
+    ),
+    (
+        "Trịnh Thu Trang",
+        "thu_ky",
+        "Cán bộ Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao",
+        PA05,
+        "0936 118 402",
+        None,
+    ),
+    (
+        "Hoàng Minh Thành",
+        "thanh_vien",
+        "Phó Giám đốc Trung tâm Chuyển đổi số",
+        "Trung tâm Chuyển đổi số",
+        "0915 220 503",
+        Some("thanhvien@demo.ungcuu.vn"),
+    ),
+    (
+        "Nguyễn Văn Hùng",
+        "thanh_vien",
+        "Phó Chánh Văn phòng",
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "0904 310 606",
+        None,
+    ),
+    (
+        "Vũ Thu Hà",
+        "thanh_vien",
+        "Trưởng phòng Tin học và Thống kê",
+        "Sở Tài chính",
+        "0968 427 707",
+        Some("daumoi.sotaichinh@demo.ungcuu.vn"),
+    ),
+    (
+        "Đinh Công Sơn",
+        "thanh_vien",
+        "Trợ lý Công nghệ thông tin",
+        "Bộ Chỉ huy quân sự tỉnh Bắc Ninh",
+        "0977 538 808",
+        None,
+    ),
+    (
+        "Bùi Thị Lan",
+        "thanh_vien",
+        "Phó Giám đốc",
+        "Viễn thông Bắc Ninh (VNPT)",
+        "0913 556 604",
+        None,
+    ),
+    (
+        "Đỗ Mạnh Cường",
+        "thanh_vien",
+        "Trưởng phòng Kỹ thuật",
+        "Viettel Bắc Ninh",
+        "0988 246 705",
+        None,
+    ),
+    (
+        "Phan Quốc Việt",
+        "thanh_vien",
+        "Trưởng phòng Kỹ thuật",
+        "FPT Telecom chi nhánh Bắc Ninh",
+        "0935 649 909",
+        None,
+    ),
+    (
+        "Lương Thị Mai",
+        "thanh_vien",
+        "Chuyên viên phụ trách công nghệ thông tin",
+        "Sở Giáo dục và Đào tạo",
+        "0946 750 010",
+        None,
+    ),
+    (
+        "Tạ Quang Minh",
+        "thanh_vien",
+        "Phụ trách công nghệ thông tin, Văn phòng Sở",
+        "Sở Y tế",
+        "0919 861 111",
+        None,
+    ),
+    (
+        "Ngô Đức Thắng",
+        "thanh_vien",
+        "Chuyên gia an toàn thông tin",
+        "Công ty An ninh mạng Viettel",
+        "0989 972 212",
+        None,
+    ),
+    (
+        "Trần Thị Hoa",
+        "thanh_vien",
+        "Chuyên viên Phòng Công nghệ thông tin",
+        "Sở Nội vụ",
+        "0942 083 313",
+        None,
+    ),
+];
+
+impl App {
+    /// The demo team: the 2024 roster (history), the 2025 kiện toàn in force, and the lead's
+    /// delegation of coordination to the deputy for this week.
+    async fn load_demo_roster(&self, cli: &Actor) -> AppResult<()> {
+        use crate::roster::{DelegationInput, MemberInput, RosterInput, today_vn};
+        let decisions = [
+            ("512/QĐ-UBND", "2024-05-15", ROSTER_2024),
+            ("1008/QĐ-UBND", "2025-09-25", ROSTER_2025),
+        ];
+        for (number, date, members) in decisions {
+            let mut rows = Vec::new();
+            for (name, role, title, agency, phone, account) in members {
+                let org_id = match self.resolve_org(agency).await {
+                    Ok(o) => o.id.to_string(),
+                    Err(_) => String::new(),
+                };
+                let user_id = match account {
+                    Some(email) => ungcuu_store::users::find_by_email(&self.db, email)
+                        .await?
+                        .map(|u| u.id.to_string())
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                rows.push(MemberInput {
+                    name: (*name).into(),
+                    role: (*role).into(),
+                    title: (*title).into(),
+                    agency: (*agency).into(),
+                    org_id,
+                    phone: (*phone).into(),
+                    email: demo_member_email(name),
+                    user_id,
+                });
+            }
+            let input = RosterInput {
+                decision_number: number.into(),
+                decision_date: date.into(),
+                signer_name: "Đặng Quốc Khánh".into(),
+                signer_title: "Chủ tịch Ủy ban nhân dân tỉnh Bắc Ninh".into(),
+                effective_from: String::new(),
+                note: "Về việc kiện toàn Đội ứng cứu sự cố an toàn thông tin mạng tỉnh Bắc Ninh"
+                    .into(),
+                members: rows,
+            };
+            self.issue_roster(cli, &input).await?;
+        }
+        let deputy = ungcuu_store::users::find_by_email(&self.db, "doipho@demo.ungcuu.vn")
+            .await?
+            .ok_or(crate::AppError::NotFound)?;
+        let today = today_vn();
+        let day = |d: chrono::NaiveDate, hm: &str| format!("{}T{hm}", d.format("%Y-%m-%d"));
+        self.create_delegation(
+            cli,
+            &DelegationInput {
+                delegate_user_id: deputy.id.to_string(),
+                starts_at: day(today - chrono::Duration::days(1), "08:00"),
+                ends_at: day(today + chrono::Duration::days(6), "17:30"),
+                scope: "coordination_only".into(),
+                reason: "Đội trưởng đi công tác".into(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// "Lê Văn Trưởng" → "truong.lv@demo.ungcuu.vn": the given name, then the other initials.
+fn demo_member_email(name: &str) -> String {
+    let folded = ungcuu_domain::text::fold(name);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    let (given, rest) = words.split_last().unwrap_or((&"", &[]));
+    let initials: String = rest.iter().filter_map(|w| w.chars().next()).collect();
+    format!("{given}.{initials}@demo.ungcuu.vn")
 }

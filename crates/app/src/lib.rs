@@ -4,11 +4,14 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod contacts;
 pub mod demo;
 mod error;
 pub mod orgs;
+pub mod roster;
 mod secrets;
 pub mod signin;
+pub mod systems;
 pub mod tokens;
 pub mod users;
 

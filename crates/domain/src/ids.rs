@@ -32,3 +32,5 @@ macro_rules! id_type {
 id_type!(OrgId);
 id_type!(UserId);
 id_type!(TokenId);
+id_type!(RosterId);
+id_type!(DelegationId);

@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod ids;
 pub mod org;
 pub mod role;
+pub mod roster;
 pub mod time;
 pub mod validate;
 

@@ -9,8 +9,12 @@ use serde::Serialize;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Reason {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidChars,
     NotAllowed,
@@ -33,6 +37,12 @@ pub enum Reason {
     NoLead,
     InvalidDate,
     EndBeforeStart,
+    /// The lead of the roster in force is not linked to a user of the system.
+    LeadNotUser,
+    /// Not a Đội phó or standing member (with an account) on the roster in force.
+    NotDeputy,
+    /// Already ended or withdrawn.
+    Ended,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,7 +63,21 @@ impl FieldError {
     /// The message shown to a person: the field's label and what is wrong with it.
     pub fn message(&self, lang: Lang) -> String {
         let label_key = format!("field.{}", self.field);
-        let label = crate::i18n::lookup(lang, &label_key).unwrap_or(&self.field);
+        let label = match crate::i18n::lookup(lang, &label_key) {
+            Some(l) => l.to_string(),
+            // A row of a list (`members[2].role`): the column's label and the row, counted
+            // from 1 as the person sees it.
+            None => match without_index(&self.field) {
+                Some((plain, row)) => match crate::i18n::lookup(lang, &format!("field.{plain}")) {
+                    Some(l) => format!(
+                        "{l} ({})",
+                        t(lang, "field.row").replace("{n}", &(row + 1).to_string())
+                    ),
+                    None => self.field.clone(),
+                },
+                None => self.field.clone(),
+            },
+        };
         let reason = match &self.reason {
             Reason::Required => t(lang, "err.required").to_string(),
             Reason::TooLong { max } => t(lang, "err.too_long").replace("{max}", &max.to_string()),
@@ -80,9 +104,20 @@ impl FieldError {
             Reason::NoLead => t(lang, "err.no_lead").to_string(),
             Reason::InvalidDate => t(lang, "err.invalid_date").to_string(),
             Reason::EndBeforeStart => t(lang, "err.end_before_start").to_string(),
+            Reason::LeadNotUser => t(lang, "err.lead_not_user").to_string(),
+            Reason::NotDeputy => t(lang, "err.not_deputy").to_string(),
+            Reason::Ended => t(lang, "err.ended").to_string(),
         };
         format!("{label}: {reason}")
     }
+}
+
+/// `members[2].role` → (`members.role`, 2): the first `[n]` taken out of a field name.
+fn without_index(field: &str) -> Option<(String, usize)> {
+    let open = field.find('[')?;
+    let close = open + field[open..].find(']')?;
+    let row = field[open + 1..close].parse().ok()?;
+    Some((format!("{}{}", &field[..open], &field[close + 1..]), row))
 }
 
 /// A set of field errors: input is refused whole when this is non-empty.
@@ -402,5 +437,14 @@ mod tests {
         assert_eq!(e.message(Lang::En), "Name: must not be empty");
         let e = FieldError::new("org.name", Reason::TooLong { max: 200 });
         assert_eq!(e.message(Lang::Vi), "Tên tổ chức: dài quá 200 ký tự");
+    }
+
+    #[test]
+    fn a_row_of_a_list_is_named_by_its_column_and_its_row_counted_from_one() {
+        let e = FieldError::new("members[2].role", Reason::Required);
+        assert_eq!(e.message(Lang::Vi), "Vai trò (dòng 3): không được để trống");
+        assert_eq!(e.message(Lang::En), "Role (row 3): must not be empty");
+        let e = FieldError::new("nothing[0].x", Reason::Required);
+        assert_eq!(e.message(Lang::En), "nothing[0].x: must not be empty");
     }
 }

@@ -19,6 +19,8 @@ pub enum Col {
     Text,
     Bool,
     Time,
+    /// A calendar date, `YYYY-MM-DD` in the file.
+    Date,
 }
 
 pub struct Table {
@@ -150,6 +152,53 @@ pub const TABLES: &[Table] = &[
         cols: &[("id", Int), ("last_seq", Int), ("last_hash", Text)],
     },
     Table {
+        name: "org_contacts",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("org_id", Int),
+            ("kind", Text),
+            ("name", Text),
+            ("title", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("since", Date),
+            ("until", Date),
+            ("created_at", Time),
+        ],
+    },
+    Table {
+        name: "systems",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("owner_org_id", Int),
+            ("operator_name", Text),
+            ("name", Text),
+            ("domains", Text),
+            ("public_ip_ranges", Text),
+            ("ips", Text),
+            ("security_level", Int),
+            ("level_state", Text),
+            ("level_doc_number", Text),
+            ("level_doc_date", Date),
+            ("critical", Bool),
+            ("security_provider", Text),
+            ("connectivity_provider", Text),
+            ("os", Text),
+            ("os_version", Text),
+            ("services", Text),
+            ("measures", Text),
+            ("purpose", Text),
+            ("status", Text),
+            ("search", Text),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+    },
+    Table {
         name: "outbox",
         key: "id",
         identity: true,
@@ -162,6 +211,58 @@ pub const TABLES: &[Table] = &[
             ("next_attempt_at", Time),
             ("delivered_at", Time),
             ("last_error", Text),
+        ],
+    },
+    Table {
+        name: "rosters",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("decision_number", Text),
+            ("decision_date", Date),
+            ("signer_name", Text),
+            ("signer_title", Text),
+            ("effective_from", Date),
+            ("note", Text),
+            ("created_at", Time),
+            ("created_by", Int),
+        ],
+    },
+    Table {
+        name: "roster_members",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("roster_id", Int),
+            ("position", Int),
+            ("name", Text),
+            ("role", Text),
+            ("agency", Text),
+            ("org_id", Int),
+            ("title", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("user_id", Int),
+        ],
+    },
+    Table {
+        name: "delegations",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("lead_user_id", Int),
+            ("delegate_user_id", Int),
+            ("starts_at", Time),
+            ("ends_at", Time),
+            ("scope", Text),
+            ("reason", Text),
+            ("revoked_at", Time),
+            ("revoked_reason", Text),
+            ("created_at", Time),
+            ("created_by", Int),
         ],
     },
 ];
@@ -192,6 +293,10 @@ macro_rules! row_json {
                     .map(Value::from)
                     .unwrap_or(Value::Null),
                 Col::Time => time_json($row.try_get::<Option<DateTime<Utc>>, _>(i)?),
+                Col::Date => $row
+                    .try_get::<Option<chrono::NaiveDate>, _>(i)?
+                    .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
+                    .unwrap_or(Value::Null),
             });
         }
         Value::Array(vals)
@@ -345,6 +450,7 @@ async fn insert_row(tx: &mut Tx, table: &Table, vals: &[Value]) -> StoreResult<(
                 Typed::Text(x) => q.bind(x),
                 Typed::Bool(x) => q.bind(x),
                 Typed::Time(x) => q.bind(x),
+                Typed::Date(x) => q.bind(x),
             };
         }
         q.execute(c).await?;
@@ -357,6 +463,7 @@ enum Typed {
     Text(Option<String>),
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
+    Date(Option<chrono::NaiveDate>),
 }
 
 impl Typed {
@@ -367,6 +474,7 @@ impl Typed {
                 Text => Typed::Text(None),
                 Bool => Typed::Bool(None),
                 Time => Typed::Time(None),
+                Date => Typed::Date(None),
             });
         }
         Some(match ty {
@@ -378,6 +486,9 @@ impl Typed {
                     .ok()?
                     .with_timezone(&Utc),
             )),
+            Date => Typed::Date(Some(
+                chrono::NaiveDate::parse_from_str(v.as_str()?, "%Y-%m-%d").ok()?,
+            )),
         })
     }
 }
@@ -388,7 +499,7 @@ pub async fn live_schema(db: &Db) -> StoreResult<Vec<(String, String)>> {
         Db::Sqlite { read, .. } => {
             sqlx::query_as(
                 "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%' AND m.name NOT LIKE '%_fts%'",
             )
             .fetch_all(read)
             .await?

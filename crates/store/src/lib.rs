@@ -6,11 +6,14 @@
 
 pub mod audit;
 pub mod backup;
+pub mod contacts;
 mod db;
 pub mod error;
 pub mod orgs;
 pub mod outbox;
+pub mod roster;
 pub mod sessions;
+pub mod systems;
 pub mod testing;
 pub mod tokens;
 pub mod users;

@@ -115,6 +115,22 @@ impl FormErrors {
         self.list.iter().any(|(f, _)| f == field)
     }
 
+    /// Errors of a list field's items (`system.ips[2]`) count for the field.
+    pub fn has_prefix(&self, field: &str) -> bool {
+        self.list
+            .iter()
+            .any(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
+    }
+
+    pub fn get_prefix(&self, field: &str) -> String {
+        self.list
+            .iter()
+            .filter(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn get(&self, field: &str) -> &str {
         self.list
             .iter()

@@ -1,3 +1,240 @@
-//! Strings of the registry: organisations' contacts and information systems.
+//! Strings of the registry: organisations' contacts and information systems. Labels follow the
+//! wording of the initial report form (seed 002, Phụ lục I).
 
-pub static ENTRIES: &[(&str, &str, &str)] = &[];
+pub static ENTRIES: &[(&str, &str, &str)] = &[
+    ("registry.title", "Danh mục", "Registry"),
+    ("registry.orgs", "Tổ chức", "Organisations"),
+    (
+        "registry.systems",
+        "Hệ thống thông tin",
+        "Information systems",
+    ),
+    ("registry.roster", "Đội ứng cứu sự cố", "Response team"),
+    ("registry.delegations", "Ủy quyền", "Delegations"),
+    ("registry.import", "Nhập, xuất dữ liệu", "Import and export"),
+    // Organisation page
+    ("org.page_title", "Thông tin tổ chức", "Organisation"),
+    ("org.details", "Thông tin chung", "Details"),
+    (
+        "org.contacts",
+        "Lãnh đạo phụ trách và cán bộ đầu mối",
+        "Leader in charge and focal point",
+    ),
+    (
+        "org.contacts_history",
+        "Lịch sử thay đổi",
+        "History of changes",
+    ),
+    (
+        "org.contact_new",
+        "Cập nhật người phụ trách",
+        "Name a new contact",
+    ),
+    (
+        "contact.saved",
+        "Đã cập nhật người phụ trách.",
+        "Contact updated.",
+    ),
+    (
+        "org.no_contacts",
+        "Chưa có thông tin người phụ trách.",
+        "No contacts recorded yet.",
+    ),
+    (
+        "org.systems",
+        "Hệ thống thông tin của tổ chức",
+        "The organisation's information systems",
+    ),
+    ("org.incidents", "Sự cố", "Incidents"),
+    ("org.children", "Đơn vị trực thuộc", "Units below"),
+    (
+        "contact.kind.leader",
+        "Lãnh đạo phụ trách",
+        "Leader in charge",
+    ),
+    ("contact.kind.focal", "Cán bộ đầu mối", "Focal point"),
+    ("contact.current", "Hiện tại", "Current"),
+    ("contact.since", "Từ ngày", "Since"),
+    ("contact.until", "Đến ngày", "Until"),
+    ("field.contact.kind", "Vai trò", "Role"),
+    ("field.contact.name", "Họ và tên", "Full name"),
+    ("field.contact.title", "Chức vụ", "Title"),
+    ("field.contact.phone", "Điện thoại", "Phone"),
+    ("field.contact.email", "Email", "Email"),
+    ("field.contact.since", "Từ ngày", "Since"),
+    // Systems
+    (
+        "system.list_title",
+        "Hệ thống thông tin",
+        "Information systems",
+    ),
+    ("system.new", "Thêm hệ thống", "Add system"),
+    ("system.edit", "Sửa hệ thống", "Edit system"),
+    (
+        "system.none",
+        "Không có hệ thống nào phù hợp.",
+        "No matching systems.",
+    ),
+    (
+        "system.created",
+        "Đã thêm hệ thống thông tin.",
+        "System added.",
+    ),
+    (
+        "system.saved",
+        "Đã lưu hệ thống thông tin.",
+        "System saved.",
+    ),
+    ("system.retire", "Ngừng sử dụng", "Retire"),
+    (
+        "system.retire_confirm",
+        "Chuyển hệ thống này sang trạng thái ngừng sử dụng? Lịch sử được giữ nguyên.",
+        "Retire this system? Its history is kept.",
+    ),
+    (
+        "system.reinstate",
+        "Đưa vào sử dụng lại",
+        "Put back in service",
+    ),
+    ("system.status.in_service", "Đang sử dụng", "In service"),
+    ("system.status.retired", "Ngừng sử dụng", "Retired"),
+    (
+        "system.critical_yes",
+        "Thuộc danh sách hệ thống thông tin quan trọng",
+        "On the list of important systems",
+    ),
+    (
+        "system.show_retired",
+        "Hiện cả hệ thống ngừng sử dụng",
+        "Show retired systems",
+    ),
+    ("system.any_level", "Mọi cấp độ", "Any level"),
+    (
+        "system.only_critical",
+        "Chỉ hệ thống quan trọng",
+        "Important systems only",
+    ),
+    ("system.count", "{n} hệ thống", "{n} systems"),
+    (
+        "system.page",
+        "Trang {page}/{pages}",
+        "Page {page} of {pages}",
+    ),
+    (
+        "system.list_hint",
+        "Mỗi dòng một giá trị (hoặc cách nhau bằng dấu phẩy).",
+        "One value per line (or separated by commas).",
+    ),
+    (
+        "system.section_owner",
+        "Đơn vị chủ quản, vận hành",
+        "Owner and operator",
+    ),
+    (
+        "system.section_net",
+        "Tên miền, địa chỉ",
+        "Domains and addresses",
+    ),
+    (
+        "system.section_level",
+        "Cấp độ an toàn hệ thống thông tin",
+        "Security level",
+    ),
+    (
+        "system.section_tech",
+        "Thông tin kỹ thuật",
+        "Technical information",
+    ),
+    ("level.state.proposed", "Đề xuất", "Proposed"),
+    ("level.state.appraised", "Đã thẩm định", "Appraised"),
+    ("level.state.approved", "Đã phê duyệt", "Approved"),
+    ("level.none", "— Chưa xác định —", "— Not set —"),
+    ("service.web", "Web", "Web"),
+    ("service.mail", "Thư điện tử", "Mail"),
+    ("service.database", "Cơ sở dữ liệu", "Database"),
+    (
+        "measure.antivirus",
+        "Phòng chống mã độc (Antivirus)",
+        "Antivirus",
+    ),
+    ("measure.firewall", "Tường lửa (Firewall)", "Firewall"),
+    (
+        "measure.ids",
+        "Hệ thống phát hiện xâm nhập (IDS)",
+        "Intrusion detection (IDS)",
+    ),
+    ("common.other", "Khác", "Other"),
+    ("field.system.owner", "Tên cơ quan chủ quản", "Owner agency"),
+    (
+        "field.system.operator_name",
+        "Tên đơn vị vận hành hệ thống thông tin",
+        "Operator of the information system",
+    ),
+    (
+        "field.system.name",
+        "Tên hệ thống thông tin",
+        "Name of the information system",
+    ),
+    ("field.system.domains", "Tên miền", "Domain names"),
+    (
+        "field.system.public_ip_ranges",
+        "Các dải địa chỉ IP công cộng",
+        "Public IP ranges",
+    ),
+    (
+        "field.system.ips",
+        "Địa chỉ IP của hệ thống",
+        "IP addresses of the system",
+    ),
+    (
+        "field.system.security_level",
+        "Cấp độ an toàn của hệ thống thông tin",
+        "Security level of the system",
+    ),
+    (
+        "field.system.level_state",
+        "Tình trạng phê duyệt cấp độ",
+        "Approval of the level",
+    ),
+    (
+        "field.system.level_doc_number",
+        "Số văn bản phê duyệt",
+        "Number of the approving document",
+    ),
+    (
+        "field.system.level_doc_date",
+        "Ngày văn bản phê duyệt",
+        "Date of the approving document",
+    ),
+    (
+        "field.system.critical",
+        "Hệ thống thông tin quan trọng",
+        "Important information system",
+    ),
+    (
+        "field.system.security_provider",
+        "Tên tổ chức cung cấp dịch vụ an toàn thông tin (nếu có)",
+        "Security service provider (if any)",
+    ),
+    (
+        "field.system.connectivity_provider",
+        "Tên doanh nghiệp cung cấp dịch vụ kết nối",
+        "Connectivity provider",
+    ),
+    ("field.system.os", "Hệ điều hành", "Operating system"),
+    ("field.system.os_version", "Phiên bản", "Version"),
+    ("field.system.services", "Các dịch vụ sử dụng", "Services"),
+    (
+        "field.system.measures",
+        "Các biện pháp bảo đảm an toàn thông tin",
+        "Security measures",
+    ),
+    (
+        "field.system.purpose",
+        "Mục đích chính sử dụng hệ thống thông tin",
+        "Main purpose of the system",
+    ),
+    ("col.level", "Cấp độ", "Level"),
+    ("col.owner", "Chủ quản", "Owner"),
+    ("col.domains", "Tên miền", "Domains"),
+];

@@ -2,6 +2,7 @@
 
 mod handlers;
 mod openapi;
+mod registry;
 
 use crate::error::ApiError;
 use crate::{AppState, Ctx};
@@ -39,6 +40,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tokens/{id}/revoke", post(handlers::revoke_token))
         .route("/audit", get(handlers::audit))
+        .route(
+            "/systems",
+            get(registry::list_systems).post(registry::create_system),
+        )
+        .route(
+            "/systems/{id}",
+            get(registry::get_system).put(registry::update_system),
+        )
+        .route("/systems/{id}/retire", post(registry::retire_system))
+        .route(
+            "/orgs/{id}/contacts",
+            get(registry::list_contacts).post(registry::set_contact),
+        )
         .fallback(|ctx: Ctx| async move {
             ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
         })

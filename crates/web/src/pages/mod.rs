@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod auth;
 mod home;
+mod registry;
+mod systems;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -17,6 +19,8 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(registry::routes())
+        .merge(systems::routes())
 }
 
 /// A submitted form. Undecodable bytes become U+FFFD, which validation then refuses with the

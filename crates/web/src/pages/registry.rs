@@ -1,0 +1,252 @@
+//! Danh mục: the registry's index and an organisation's page (details, leader and focal
+//! point with their history, systems, units below).
+
+use super::Posted;
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::render::{Chrome, FormErrors, page};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_app::contacts::ContactInput;
+use ungcuu_app::systems::SystemQuery;
+use ungcuu_app::{Actor, AppError};
+use ungcuu_domain::{Action, OrgId};
+use ungcuu_store::orgs::Org;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/registry", get(index))
+        .route("/registry/orgs/{id}", get(org_page))
+        .route("/registry/orgs/{id}/contacts", post(set_contact))
+}
+
+#[derive(Template)]
+#[template(path = "registry/index.html")]
+struct Index {
+    c: Chrome,
+    links: Vec<(&'static str, &'static str)>,
+}
+
+async fn index(Signed(ctx, actor): Signed) -> Response {
+    let c = Chrome::new(&ctx, "registry");
+    let links = [
+        (Action::ViewOrg, "/admin/orgs", "registry.orgs"),
+        (Action::ViewSystem, "/registry/systems", "registry.systems"),
+        (Action::ViewRoster, "/registry/roster", "registry.roster"),
+        (
+            Action::ViewRoster,
+            "/registry/delegations",
+            "registry.delegations",
+        ),
+        (
+            Action::ImportRegistry,
+            "/registry/import",
+            "registry.import",
+        ),
+    ]
+    .into_iter()
+    .filter(|(a, _, _)| actor.scope(*a).is_ok())
+    .map(|(_, href, key)| (href, c.t(key)))
+    .collect();
+    page(&Index { c, links }, StatusCode::OK)
+}
+
+pub struct ContactRow {
+    pub kind: &'static str,
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub since: String,
+    pub until: Option<String>,
+}
+
+pub struct SystemRow {
+    pub id: i64,
+    pub name: String,
+    pub level: String,
+    pub critical: bool,
+    pub retired: bool,
+}
+
+#[derive(Template)]
+#[template(path = "registry/org.html")]
+struct OrgPage {
+    c: Chrome,
+    org: Org,
+    kind: &'static str,
+    parent: Option<(i64, String)>,
+    children: Vec<(i64, String)>,
+    current: Vec<ContactRow>,
+    history: Vec<ContactRow>,
+    systems: Vec<SystemRow>,
+    systems_total: i64,
+    can_edit: bool,
+    can_add_system: bool,
+    v: ContactInput,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn render_org(
+    st: &AppState,
+    ctx: &crate::Ctx,
+    actor: &Actor,
+    id: OrgId,
+    v: ContactInput,
+    errors: FormErrors,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let run = async {
+        let org = st.app.get_org(actor, id).await?;
+        let contacts = st.app.list_contacts(actor, id).await?;
+        let (systems, systems_total) = st
+            .app
+            .list_systems(
+                actor,
+                &SystemQuery {
+                    owner: Some(id.0),
+                    retired: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let parent = match org.parent_id {
+            Some(p) => st
+                .app
+                .get_org(actor, p)
+                .await
+                .ok()
+                .map(|p| (p.id.0, p.name)),
+            None => None,
+        };
+        let children = st
+            .app
+            .list_orgs(actor, None, false)
+            .await?
+            .into_iter()
+            .filter(|o| o.parent_id == Some(id))
+            .map(|o| (o.id.0, o.name))
+            .collect();
+        Ok::<_, AppError>((org, contacts, systems, systems_total, parent, children))
+    };
+    let (org, contacts, systems, systems_total, parent, children) = match run.await {
+        Ok(v) => v,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(ctx, "registry").with_notice(notice);
+    let row = |x: &ungcuu_store::contacts::Contact| ContactRow {
+        kind: c.t(&format!("contact.kind.{}", x.kind)),
+        name: x.name.clone(),
+        title: x.title.clone().unwrap_or_default(),
+        phone: x.phone.clone().unwrap_or_default(),
+        email: x.email.clone().unwrap_or_default(),
+        since: x.since.format("%d/%m/%Y").to_string(),
+        until: x.until.map(|d| d.format("%d/%m/%Y").to_string()),
+    };
+    let current = contacts
+        .iter()
+        .filter(|x| x.until.is_none())
+        .map(row)
+        .collect();
+    let history = contacts
+        .iter()
+        .filter(|x| x.until.is_some())
+        .map(row)
+        .collect();
+    let systems = systems
+        .into_iter()
+        .map(|s| SystemRow {
+            id: s.id,
+            level: s
+                .security_level
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "—".into()),
+            critical: s.critical,
+            retired: s.status == "retired",
+            name: s.name,
+        })
+        .collect();
+    let can_edit = actor.can(Action::EditOrg, Some(&org.path));
+    let can_add_system =
+        actor.can(Action::EditSystem, Some(&org.path)) && org.archived_at.is_none();
+    let kind = c.t(org.kind.label_key());
+    page(
+        &OrgPage {
+            c,
+            org,
+            kind,
+            parent,
+            children,
+            current,
+            history,
+            systems,
+            systems_total,
+            can_edit,
+            can_add_system,
+            v,
+            errors,
+        },
+        status,
+    )
+}
+
+async fn org_page(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    let v = ContactInput {
+        kind: "focal".into(),
+        ..Default::default()
+    };
+    render_org(
+        &st,
+        &ctx,
+        &actor,
+        OrgId(id),
+        v,
+        FormErrors::default(),
+        q.ok.as_deref(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn set_contact(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(id): Path<i64>,
+    Posted(v): Posted<ContactInput>,
+) -> Response {
+    match st.app.set_contact(&actor, OrgId(id), &v).await {
+        Ok(_) => Redirect::to(&format!("/registry/orgs/{id}?ok=org.contact_saved")).into_response(),
+        Err(AppError::Invalid(i)) => {
+            render_org(
+                &st,
+                &ctx,
+                &actor,
+                OrgId(id),
+                v,
+                FormErrors::new(&i.0, ctx.lang),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
