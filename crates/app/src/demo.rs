@@ -219,6 +219,7 @@ fn input(name: &str, kind: OrgKind, parent: Option<i64>) -> OrgInput {
 /// What the demo loaded.
 pub struct DemoSummary {
     pub orgs: usize,
+    pub systems: usize,
     pub users: Vec<DemoUser>,
     pub password: &'static str,
 }
@@ -301,9 +302,11 @@ impl App {
             )
             .await?;
         }
+        let systems = self.load_demo_registry(&cli).await?;
         self.load_demo_roster(&cli).await?;
         Ok(Some(DemoSummary {
             orgs: n,
+            systems,
             users,
             password: DEMO_PASSWORD,
         }))

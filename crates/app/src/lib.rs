@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod contacts;
 pub mod demo;
+mod demo_registry;
 mod error;
 pub mod orgs;
 pub mod roster;

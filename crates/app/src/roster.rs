@@ -49,7 +49,8 @@ pub struct MemberInput {
     pub title: String,
     /// Cơ quan, đơn vị; may be left empty when `org_id` names it.
     pub agency: String,
-    /// The agency's id in the registry, or empty.
+    /// The agency's id in the registry, or empty: then an agency written exactly as a
+    /// registered organisation's name is linked to it.
     pub org_id: String,
     pub phone: String,
     pub email: String,
@@ -157,7 +158,7 @@ impl RosterInput {
 
     /// Checks everything that needs no database: each filled row, and the roster as a whole
     /// (exactly one Đội trưởng).
-    fn parse(&self, bad: &mut Invalid) -> Option<Draft> {
+    fn parse(&self, bad: &mut Invalid) -> Draft {
         let number = bad.check(validate::line(
             "roster.decision_number",
             &self.decision_number,
@@ -177,7 +178,10 @@ impl RosterInput {
         let note = bad.check(validate::optional_line("roster.note", &self.note, 1000));
         if self.members.len() > MEMBERS_MAX {
             bad.push("roster.members", Reason::TooLong { max: MEMBERS_MAX });
-            return None;
+            return Draft {
+                roster: None,
+                rows: vec![],
+            };
         }
         let mut roles = Vec::new();
         let mut rows = Vec::new();
@@ -223,31 +227,30 @@ impl RosterInput {
             }
         }
         bad.0.extend(check_one_lead(&roles));
-        match (number, date, signer, title, effective, note) {
+        let roster = match (number, date, signer, title, effective, note) {
             (Some(number), Some(date), Some(signer), Some(title), Some(effective), Some(note)) => {
-                Some(Draft {
-                    roster: NewRoster {
-                        decision_number: number,
-                        decision_date: date,
-                        signer_name: signer,
-                        signer_title: title,
-                        // "Có hiệu lực kể từ ngày ký" unless the decision says otherwise.
-                        effective_from: effective.unwrap_or(date),
-                        note,
-                        created_by: None,
-                        members: vec![],
-                    },
-                    rows,
+                Some(NewRoster {
+                    decision_number: number,
+                    decision_date: date,
+                    signer_name: signer,
+                    signer_title: title,
+                    // "Có hiệu lực kể từ ngày ký" unless the decision says otherwise.
+                    effective_from: effective.unwrap_or(date),
+                    note,
+                    created_by: None,
+                    members: vec![],
                 })
             }
             _ => None,
-        }
+        };
+        Draft { roster, rows }
     }
 }
 
-/// A roster whose every field parsed, with its rows' indexes as submitted.
+/// What parsed: the decision (when all its fields did) and every row that did, with its
+/// index as submitted.
 struct Draft {
-    roster: NewRoster,
+    roster: Option<NewRoster>,
     rows: Vec<(usize, NewMember)>,
 }
 
@@ -290,6 +293,12 @@ pub struct AuthorityHolder {
     pub delegation: Option<Delegation>,
     /// The roster in force at that instant.
     pub roster_id: RosterId,
+}
+
+/// Whether `actor` may delegate the authority of the lead `lead`, or withdraw their
+/// delegations: the lead themself, or an administrator recording it for them.
+pub fn may_manage_delegations(actor: &Actor, lead: UserId) -> bool {
+    actor.can(Action::Delegate, None) && (actor.role == Role::Admin || actor.user_id == Some(lead))
 }
 
 /// Today in Vietnam.
@@ -341,7 +350,10 @@ impl App {
         // is one member.
         let mut rows = Vec::new();
         let mut seen_users: HashMap<UserId, usize> = HashMap::new();
-        for (i, mut m) in draft.as_ref().map(|d| d.rows.clone()).unwrap_or_default() {
+        for (i, mut m) in draft.rows {
+            if m.org_id.is_none() && !m.agency.is_empty() {
+                m.org_id = orgs::find_by_name(&self.db, &m.agency).await?.map(|o| o.id);
+            }
             if let Some(org) = m.org_id {
                 match orgs::get(&self.db, org).await {
                     Ok(o) if m.agency.is_empty() => m.agency = o.name,
@@ -368,14 +380,14 @@ impl App {
             }
             rows.push(m);
         }
-        let Some(draft) = draft else {
+        let Some(head) = draft.roster else {
             return Err(bad.into());
         };
         bad.into_result()?;
         let new = NewRoster {
             created_by: actor.user_id,
             members: rows,
-            ..draft.roster
+            ..head
         };
         let mut tx = self.db.begin().await?;
         let r = roster::insert(&mut tx, &new).await.map_err(|e| match e {
@@ -439,7 +451,7 @@ impl App {
             return Err(Invalid::one("delegation.lead", Reason::LeadNotUser).into());
         };
         // Only the lead delegates their own authority; an administrator may record it.
-        if actor.role != Role::Admin && actor.user_id != Some(lead) {
+        if !may_manage_delegations(actor, lead) {
             return Err(AppError::Forbidden);
         }
         let eligible = r
@@ -488,7 +500,7 @@ impl App {
     ) -> AppResult<Delegation> {
         actor.authorize(Action::Delegate, None)?;
         let before = roster::get_delegation(&self.db, id).await?;
-        if actor.role != Role::Admin && actor.user_id != Some(before.lead_user_id) {
+        if !may_manage_delegations(actor, before.lead_user_id) {
             return Err(AppError::Forbidden);
         }
         let reason = validate::line("delegation.revoked_reason", &input.reason, 500)

@@ -410,9 +410,30 @@ async fn the_demo_province_loads_once_with_every_role() {
         app.load_demo().await.unwrap().is_none(),
         "a second load does nothing"
     );
-    assert_eq!(
-        app.verify_audit(&Actor::cli()).await.unwrap().unwrap() as usize,
-        s.orgs + s.users.len() * 2
+    // Every organisation, its two contacts, every system and user, and each sign-in above
+    // left an audit row, and the chain holds.
+    let rows = app.verify_audit(&Actor::cli()).await.unwrap().unwrap() as usize;
+    assert!(rows >= s.orgs * 3 + s.systems + s.users.len() * 2, "{rows}");
+    assert!(
+        (350..=450).contains(&s.systems),
+        "about 400 systems: {}",
+        s.systems
     );
+    use ungcuu_app::systems::SystemQuery;
+    for level in 1..=4 {
+        let q = SystemQuery {
+            level: Some(level),
+            ..Default::default()
+        };
+        assert!(
+            app.list_systems(&Actor::cli(), &q).await.unwrap().1 > 0,
+            "no system of level {level}"
+        );
+    }
+    let critical = SystemQuery {
+        critical: Some(true),
+        ..Default::default()
+    };
+    assert!(app.list_systems(&Actor::cli(), &critical).await.unwrap().1 >= 5);
     t.cleanup().await;
 }

@@ -345,8 +345,8 @@ async fn print_demo(app: &App) -> anyhow::Result<()> {
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "Đã nạp dữ liệu mẫu / demo loaded: {} tổ chức / organisations",
-                s.orgs
+                "Đã nạp dữ liệu mẫu / demo loaded: {} tổ chức / organisations, {} hệ thống thông tin / information systems",
+                s.orgs, s.systems
             )?;
             writeln!(
                 out,

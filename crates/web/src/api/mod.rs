@@ -3,6 +3,7 @@
 mod handlers;
 mod openapi;
 mod registry;
+mod roster;
 
 use crate::error::ApiError;
 use crate::{AppState, Ctx};
@@ -53,6 +54,14 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{id}/contacts",
             get(registry::list_contacts).post(registry::set_contact),
         )
+        .route("/roster", get(roster::roster))
+        .route("/rosters", get(roster::rosters).post(roster::issue_roster))
+        .route(
+            "/delegations",
+            get(roster::delegations).post(roster::create_delegation),
+        )
+        .route("/delegations/{id}/revoke", post(roster::revoke_delegation))
+        .route("/authority", get(roster::authority))
         .fallback(|ctx: Ctx| async move {
             ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
         })

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod home;
 mod registry;
+mod roster;
 mod systems;
 
 use crate::AppState;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(registry::routes())
+        .merge(roster::routes())
         .merge(systems::routes())
 }
 
