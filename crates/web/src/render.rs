@@ -141,7 +141,13 @@ impl FormErrors {
 
     /// The id of the input a field belongs to (for labels and the summary's links).
     pub fn id(&self, field: &str) -> String {
-        format!("f-{}", field.replace('.', "-"))
+        // An item of a list (`system.ips[2]`) points at the list's input; a field of a row
+        // (`members[2].role`) has an input of its own.
+        let base = match field.strip_suffix(']').and_then(|f| f.rsplit_once('[')) {
+            Some((list, _)) => list,
+            None => field,
+        };
+        format!("f-{}", base.replace('.', "-"))
     }
 }
 
