@@ -13,6 +13,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("registry.delegations", "Ủy quyền", "Delegations"),
     ("registry.import", "Nhập, xuất dữ liệu", "Import and export"),
     // Organisation page
+    ("org.count", "{n} tổ chức", "{n} organisations"),
     ("org.page_title", "Thông tin tổ chức", "Organisation"),
     ("org.details", "Thông tin chung", "Details"),
     (

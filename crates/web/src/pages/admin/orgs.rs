@@ -41,6 +41,9 @@ struct List {
     q: String,
     archived: bool,
     can_create: bool,
+    prev: Option<String>,
+    next: Option<String>,
+    summary: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -49,7 +52,11 @@ struct ListQuery {
     q: String,
     archived: Option<String>,
     ok: Option<String>,
+    page: Option<usize>,
 }
+
+/// Organisations per page of the list.
+const PER_PAGE: usize = 100;
 
 async fn list(
     State(st): State<AppState>,
@@ -63,8 +70,13 @@ async fn list(
     };
     let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
     let base = orgs.iter().map(|o| o.path.depth()).min().unwrap_or(1);
+    let pages = orgs.len().div_ceil(PER_PAGE).max(1);
+    let page_no = q.page.unwrap_or(1).clamp(1, pages);
+    let total = orgs.len();
     let rows = orgs
         .into_iter()
+        .skip((page_no - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|o| OrgRow {
             id: o.id.0,
             kind: c.t(o.kind.label_key()),
@@ -74,6 +86,25 @@ async fn list(
         })
         .collect();
     let can_create = actor.scope(Action::CreateOrg).is_ok();
+    let link = |p: usize| {
+        let mut pairs = vec![("q", q.q.clone()), ("page", p.to_string())];
+        if archived {
+            pairs.push(("archived", "1".into()));
+        }
+        format!(
+            "/admin/orgs?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    let prev = (page_no > 1).then(|| link(page_no - 1));
+    let next = (page_no < pages).then(|| link(page_no + 1));
+    let summary = format!(
+        "{} · {}",
+        c.t("org.count").replace("{n}", &total.to_string()),
+        c.t("system.page")
+            .replace("{page}", &page_no.to_string())
+            .replace("{pages}", &pages.to_string())
+    );
     page(
         &List {
             c,
@@ -81,6 +112,9 @@ async fn list(
             q: q.q,
             archived,
             can_create,
+            prev,
+            next,
+            summary,
         },
         StatusCode::OK,
     )
