@@ -343,6 +343,19 @@ impl App {
     /// Records a roster decision (kiện toàn). From its effective date it is the roster in
     /// force; the one before it stays in the history.
     pub async fn issue_roster(&self, actor: &Actor, input: &RosterInput) -> AppResult<Roster> {
+        let new = self.prepare_roster(actor, input).await?;
+        self.record_roster(actor, &new).await
+    }
+
+    /// Checks a roster decision as [`App::issue_roster`] does, writing nothing (the dry run
+    /// of a roster import).
+    pub async fn check_roster(&self, actor: &Actor, input: &RosterInput) -> AppResult<()> {
+        self.prepare_roster(actor, input).await.map(|_| ())
+    }
+
+    /// Every check of [`App::issue_roster`] short of the database's own (a decision number
+    /// already used); the roster ready to record.
+    async fn prepare_roster(&self, actor: &Actor, input: &RosterInput) -> AppResult<NewRoster> {
         actor.authorize(Action::IssueRoster, None)?;
         let mut bad = Invalid::default();
         let draft = input.parse(&mut bad);
@@ -384,13 +397,16 @@ impl App {
             return Err(bad.into());
         };
         bad.into_result()?;
-        let new = NewRoster {
+        Ok(NewRoster {
             created_by: actor.user_id,
             members: rows,
             ..head
-        };
+        })
+    }
+
+    async fn record_roster(&self, actor: &Actor, new: &NewRoster) -> AppResult<Roster> {
         let mut tx = self.db.begin().await?;
-        let r = roster::insert(&mut tx, &new).await.map_err(|e| match e {
+        let r = roster::insert(&mut tx, new).await.map_err(|e| match e {
             StoreError::Unique(c) if c.contains("decision") => {
                 Invalid::one("roster.decision_number", Reason::Taken).into()
             }
