@@ -329,6 +329,35 @@ impl App {
         Ok((date, roster::in_force(&self.db, date).await?))
     }
 
+    /// The roster in force on `at`, keeping only the members matching `query` (name, role,
+    /// title, agency, phone or email; diacritics and case ignored).
+    pub async fn search_roster(
+        &self,
+        actor: &Actor,
+        at: &str,
+        query: &str,
+    ) -> AppResult<(NaiveDate, Option<Roster>)> {
+        let (date, mut roster) = self.roster_at(actor, at).await?;
+        if let Some(r) = roster.as_mut() {
+            r.members.retain(|m| {
+                let role_vi = ungcuu_domain::i18n::t(ungcuu_domain::Lang::Vi, m.role.label_key());
+                let role_en = ungcuu_domain::i18n::t(ungcuu_domain::Lang::En, m.role.label_key());
+                let fields = [
+                    m.name.as_str(),
+                    role_vi,
+                    role_en,
+                    m.role.code(),
+                    m.title.as_deref().unwrap_or(""),
+                    m.agency.as_str(),
+                    m.phone.as_deref().unwrap_or(""),
+                    m.email.as_deref().unwrap_or(""),
+                ];
+                ungcuu_domain::text::matches(&fields, query)
+            });
+        }
+        Ok((date, roster))
+    }
+
     /// Every roster decision, the latest in force first.
     pub async fn rosters(&self, actor: &Actor) -> AppResult<Vec<Roster>> {
         actor.authorize(Action::ViewRoster, None)?;

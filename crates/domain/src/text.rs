@@ -29,9 +29,25 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Whether `query` appears in any of `fields`, ignoring diacritics and case. An empty query
+/// matches everything. For lists searched in memory (the roster's members); large lists search
+/// in the database over a folded column instead.
+pub fn matches(fields: &[&str], query: &str) -> bool {
+    let q = fold(query);
+    q.is_empty() || fields.iter().any(|f| fold(f).contains(&q))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, matches};
+
+    #[test]
+    fn a_query_matches_any_field_without_diacritics() {
+        assert!(matches(&["Nguyễn Văn Đức", "Sở Y tế"], "van duc"));
+        assert!(matches(&["Nguyễn Văn Đức", "Sở Y tế"], "SỞ Y"));
+        assert!(matches(&["x"], "  "));
+        assert!(!matches(&["Nguyễn Văn Đức"], "dung"));
+    }
 
     #[test]
     fn vietnamese_folds_to_plain_lower_case() {

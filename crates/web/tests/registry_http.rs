@@ -308,3 +308,71 @@ async fn leadership_reads_the_registry_but_cannot_change_it() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     e.t.cleanup().await;
 }
+
+#[tokio::test]
+async fn roster_members_are_found_without_diacritics_on_the_page_and_in_the_api() {
+    // The demo province's roster, with the test's administrator added to it.
+    let t = ungcuu_store::testing::TestDb::sqlite().await;
+    let app = ungcuu_app::App::new(t.db.clone(), ungcuu_app::AppConfig::default());
+    app.load_demo()
+        .await
+        .unwrap()
+        .expect("an empty database takes the demo");
+    let org = app.resolve_org("Công an tỉnh Bắc Ninh").await.unwrap();
+    let input = ungcuu_app::users::UserInput {
+        name: "An".into(),
+        email: "admin@bn.gov.vn".into(),
+        org_id: org.id.to_string(),
+        role: "admin".into(),
+        password: PW.into(),
+    };
+    app.create_user(&ungcuu_app::Actor::cli(), &input)
+        .await
+        .unwrap();
+    let router = ungcuu_web::router(ungcuu_web::AppState::new(
+        app.clone(),
+        ungcuu_web::SecureCookies::Never,
+        ungcuu_web::Limits::default(),
+    ));
+    let e = Env { app, router, t };
+    let b = sign_in(&e.router, "admin@bn.gov.vn").await;
+    let all = send(
+        &e.router,
+        get("/registry/roster")
+            .header(header::COOKIE, &b.cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(all.body.contains("Đội phó"));
+    let r = send(
+        &e.router,
+        get("/registry/roster?q=doi+pho")
+            .header(header::COOKIE, &b.cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rows = |html: &str| html.matches("<th scope=\"row\">").count();
+    assert!(
+        rows(&r.body) >= 1 && rows(&r.body) < rows(&all.body),
+        "{} of {}",
+        rows(&r.body),
+        rows(&all.body)
+    );
+    let tok = token(&e.app).await;
+    let api = send(
+        &e.router,
+        get("/api/v1/roster?q=doi+truong")
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let members = api.json()["members"].as_array().unwrap().clone();
+    assert_eq!(members.len(), 1, "exactly one lead");
+    assert_eq!(members[0]["role"], "doi_truong");
+    e.t.cleanup().await;
+}

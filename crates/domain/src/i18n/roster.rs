@@ -281,4 +281,5 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Đã thu hồi ủy quyền.",
         "Delegation withdrawn.",
     ),
+    ("roster.search", "Tìm thành viên", "Find a member"),
 ];

@@ -33,6 +33,9 @@ fn nothing_in_force(lang: Lang, date: chrono::NaiveDate) -> ApiError {
 pub struct RosterQuery {
     /// A date (`yyyy-mm-dd` or `dd/mm/yyyy`); empty for today in Vietnam.
     at: String,
+    /// Only members matching this (name, role, title, agency, phone, email; diacritics and
+    /// case ignored).
+    q: String,
 }
 
 /// The roster in force today, or on `at`.
@@ -44,7 +47,7 @@ pub async fn roster(
     c: Caller,
     Query(q): Query<RosterQuery>,
 ) -> ApiResult<Response> {
-    match st.app.roster_at(&c.actor, &q.at).await {
+    match st.app.search_roster(&c.actor, &q.at, &q.q).await {
         Ok((_, Some(r))) => Ok(Json(r).into_response()),
         Ok((date, None)) => Err(nothing_in_force(c.lang, date)),
         Err(e) => Err(ApiError::from_app(e, c.lang)),

@@ -152,6 +152,8 @@ struct RosterPage {
     roster: Option<RosterView>,
     /// The date the roster was read for, for the date input.
     at: String,
+    /// The members' search, as typed.
+    q: String,
     /// "Danh sách có hiệu lực vào ngày …" when not today's, or the decision page's heading.
     heading: Option<String>,
     none: String,
@@ -164,6 +166,7 @@ struct RosterPage {
 #[serde(default)]
 struct RosterQuery {
     at: String,
+    q: String,
     ok: Option<String>,
 }
 
@@ -172,10 +175,10 @@ async fn show(
     Signed(ctx, actor): Signed,
     Query(q): Query<RosterQuery>,
 ) -> Response {
-    let (status, errors, read) = match st.app.roster_at(&actor, &q.at).await {
+    let (status, errors, read) = match st.app.search_roster(&actor, &q.at, &q.q).await {
         Ok(r) => (StatusCode::OK, FormErrors::default(), r),
         // A date that is not a date: say so, and show today's roster.
-        Err(AppError::Invalid(i)) => match st.app.roster_at(&actor, "").await {
+        Err(AppError::Invalid(i)) => match st.app.search_roster(&actor, "", &q.q).await {
             Ok(r) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 FormErrors::new(&i.0, ctx.lang),
@@ -189,7 +192,7 @@ async fn show(
     let c = Chrome::new(&ctx, "registry").with_notice(q.ok.as_deref());
     let heading =
         (date != today_vn()).then(|| c.t("roster.showing_at").replace("{date}", &day(date)));
-    render_roster(&st, &actor, c, errors, date, roster, heading, status).await
+    render_roster(&st, &actor, c, errors, date, roster, heading, q.q, status).await
 }
 
 async fn show_one(
@@ -212,6 +215,7 @@ async fn show_one(
         date,
         Some(r),
         heading,
+        String::new(),
         StatusCode::OK,
     )
     .await
@@ -226,6 +230,7 @@ async fn render_roster(
     date: NaiveDate,
     roster: Option<Roster>,
     heading: Option<String>,
+    q: String,
     status: StatusCode,
 ) -> Response {
     let lang = c.lang;
@@ -262,6 +267,7 @@ async fn render_roster(
     let page_data = RosterPage {
         roster: roster.as_ref().map(|r| roster_view(&c, r)),
         at: iso(date),
+        q,
         heading,
         none: if all.is_empty() {
             c.t("roster.none").to_string()
