@@ -143,10 +143,21 @@ async fn load(db: &Db, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The ceiling: the same first page straight from the driver, no app, no rendering.
+/// The ceiling: the page's rows and the count, straight from the driver in the best query
+/// shape (ids from an index walk, then 50 rows joined), no app, no rendering.
 async fn raw_page(db: &Db, offset: i64, like: Option<&str>) -> anyhow::Result<()> {
-    let sql = "SELECT s.id, s.name, o.name FROM systems s JOIN orgs o ON o.id = s.owner_org_id \
-               WHERE ($1 IS NULL OR s.search LIKE '%' || $1 || '%') AND s.status = 'in_service' ORDER BY s.name, s.id LIMIT 50 OFFSET $2";
+    let filter = if like.is_some() {
+        "s.search LIKE '%' || $1 || '%' AND"
+    } else {
+        "($1 IS NULL) AND"
+    };
+    let sql = format!(
+        "SELECT s.id, s.name, o.name FROM systems s JOIN orgs o ON o.id = s.owner_org_id WHERE s.id IN \
+         (SELECT s.id FROM systems s WHERE {filter} s.status = 'in_service' ORDER BY s.name, s.id LIMIT 50 OFFSET $2) ORDER BY s.name, s.id"
+    );
+    let count = format!("SELECT COUNT(*) FROM systems s WHERE {filter} s.status = 'in_service'");
+    let sql = sqlx::AssertSqlSafe(sql);
+    let count = sqlx::AssertSqlSafe(count);
     match db {
         Db::Sqlite { read, .. } => {
             sqlx::query(sql)
@@ -154,12 +165,20 @@ async fn raw_page(db: &Db, offset: i64, like: Option<&str>) -> anyhow::Result<()
                 .bind(offset)
                 .fetch_all(read)
                 .await?;
+            sqlx::query_scalar::<_, i64>(count)
+                .bind(like)
+                .fetch_one(read)
+                .await?;
         }
         Db::Postgres(p) => {
             sqlx::query(sql)
                 .bind(like)
                 .bind(offset)
                 .fetch_all(p)
+                .await?;
+            sqlx::query_scalar::<_, i64>(count)
+                .bind(like)
+                .fetch_one(p)
                 .await?;
         }
     }

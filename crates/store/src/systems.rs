@@ -225,44 +225,93 @@ pub struct SystemFilter {
     pub offset: i64,
 }
 
-/// The WHERE clause shared by the list and its count. Search uses the trigram index of each
-/// backend when the query has three characters or more, a plain scan otherwise.
-fn filter_sql(backend: Backend, q: Option<&str>) -> &'static str {
-    match (backend, q.map(|q| q.chars().count() >= 3)) {
-        (Backend::Sqlite, Some(true)) => {
-            " WHERE ($1 IS NULL OR o.path LIKE $1 || '%') AND ($2 IS NULL OR s.owner_org_id = $2) \
-             AND s.id IN (SELECT rowid FROM systems_fts WHERE systems_fts MATCH '\"' || replace($3, '\"', '\"\"') || '\"') \
-             AND ($4 IS NULL OR s.security_level = $4) AND ($5 IS NULL OR s.critical = $5) AND ($6 OR s.status = 'in_service')"
-        }
-        _ => {
-            " WHERE ($1 IS NULL OR o.path LIKE $1 || '%') AND ($2 IS NULL OR s.owner_org_id = $2) \
-             AND ($3 IS NULL OR s.search LIKE '%' || $3 || '%') \
-             AND ($4 IS NULL OR s.security_level = $4) AND ($5 IS NULL OR s.critical = $5) AND ($6 OR s.status = 'in_service')"
-        }
-    }
+/// A value bound to a placeholder of a query built at run time.
+enum Param {
+    Text(String),
+    Int(i64),
+    Bool(bool),
 }
 
-/// One page of systems, by name, and the number of all that match.
+/// The conditions of a list, with only the filters in use, so each backend's planner sees a
+/// plain query it can answer from an index (`($1 IS NULL OR …)` hides the indexes).
+fn conditions(backend: Backend, f: &SystemFilter, q: Option<String>) -> (String, Vec<Param>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
+    let next = |p: Param, params: &mut Vec<Param>| {
+        params.push(p);
+        format!("${}", params.len())
+    };
+    if !f.include_retired {
+        conds.push("s.status = 'in_service'".into());
+    }
+    if let Some(w) = &f.within {
+        let n = next(Param::Text(w.as_str().to_string()), &mut params);
+        conds.push(format!(
+            "s.owner_org_id IN (SELECT id FROM orgs WHERE path LIKE {n} || '%')"
+        ));
+    }
+    if let Some(o) = f.owner {
+        let n = next(Param::Int(o.0), &mut params);
+        conds.push(format!("s.owner_org_id = {n}"));
+    }
+    if let Some(q) = q {
+        // Trigram indexes need three characters; shorter queries scan the folded column.
+        if backend == Backend::Sqlite && q.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            let n = next(Param::Text(phrase), &mut params);
+            conds.push(format!(
+                "s.id IN (SELECT rowid FROM systems_fts WHERE systems_fts MATCH {n})"
+            ));
+        } else {
+            let n = next(Param::Text(q), &mut params);
+            conds.push(format!("s.search LIKE '%' || {n} || '%'"));
+        }
+    }
+    if let Some(l) = f.level {
+        let n = next(Param::Int(l), &mut params);
+        conds.push(format!("s.security_level = {n}"));
+    }
+    if let Some(c) = f.critical {
+        let n = next(Param::Bool(c), &mut params);
+        conds.push(format!("s.critical = {n}"));
+    }
+    let where_ = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    (where_, params)
+}
+
+macro_rules! bind_all {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                Param::Text(v) => q.bind(v.clone()),
+                Param::Int(v) => q.bind(*v),
+                Param::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// One page of systems, by name, and the number of all that match. The page's ids are found
+/// on the systems table alone (an index walk, even deep into the list); only those 50 rows
+/// are then joined to their owners.
 pub async fn list(db: &Db, f: &SystemFilter) -> StoreResult<(Vec<System>, i64)> {
     let q = f.query.as_deref().map(fold).filter(|q| !q.is_empty());
-    let where_ = filter_sql(db.backend(), q.as_deref());
-    let within = f.within.as_ref().map(|p| p.as_str().to_string());
+    let (where_, params) = conditions(db.backend(), f, q);
     let limit = if f.limit <= 0 { 50 } else { f.limit.min(1000) };
-    let sql = format!("{SELECT}{where_} ORDER BY s.name, s.id LIMIT $7 OFFSET $8");
-    let count_sql =
-        format!("SELECT COUNT(*) FROM systems s JOIN orgs o ON o.id = s.owner_org_id{where_}");
-    macro_rules! bind_filters {
-        ($q:expr) => {
-            $q.bind(within.clone())
-                .bind(f.owner.map(|o| o.0))
-                .bind(q.clone())
-                .bind(f.level)
-                .bind(f.critical)
-                .bind(f.include_retired)
-        };
-    }
-    let rows: Vec<Row> = on_db!(db, c => bind_filters!(sqlx::query_as(sqlx::AssertSqlSafe(sql))).bind(limit).bind(f.offset.max(0)).fetch_all(c).await?);
-    let total: i64 = on_db!(db, c => bind_filters!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))).fetch_one(c).await?);
+    let offset = f.offset.max(0);
+    let sql = format!(
+        "{SELECT} WHERE s.id IN (SELECT s.id FROM systems s{where_} ORDER BY s.name, s.id LIMIT {limit} OFFSET {offset}) \
+         ORDER BY s.name, s.id"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM systems s{where_}");
+    let rows: Vec<Row> = on_db!(db, c => bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params).fetch_all(c).await?);
+    let total: i64 = on_db!(db, c => bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(c).await?);
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 
@@ -270,4 +319,21 @@ pub async fn count(db: &Db) -> StoreResult<i64> {
     Ok(
         on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM systems WHERE status = 'in_service'").fetch_one(c).await?),
     )
+}
+
+/// Every system within `within` (all when `None`), by owner's place in the hierarchy then
+/// name, without paging: for exports and bulk checks. Retired systems only when asked.
+pub async fn list_all(
+    db: &Db,
+    within: Option<&OrgPath>,
+    include_retired: bool,
+) -> StoreResult<Vec<System>> {
+    let sql = format!(
+        "{SELECT} WHERE ($1 IS NULL OR o.path LIKE $1 || '%') AND ($2 OR s.status = 'in_service') \
+         ORDER BY o.path, s.name, s.id"
+    );
+    let within = within.map(|p| p.as_str().to_string());
+    let rows: Vec<Row> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(within).bind(include_retired).fetch_all(c).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
 }
