@@ -180,6 +180,24 @@ impl Db {
         on_db!(self, c => sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)").fetch_one(c).await.is_ok())
     }
 
+    /// Refreshes the planner's statistics. SQLite has no background job for it, so the server
+    /// calls this periodically; PostgreSQL's autovacuum does the same on its own, but a bulk
+    /// load should not wait for it.
+    pub async fn optimize(&self) -> StoreResult<()> {
+        match self {
+            Db::Sqlite { write, .. } => {
+                // 0x10002: analyse tables that never were, with a bounded effort.
+                sqlx::query("PRAGMA optimize=0x10002")
+                    .execute(write)
+                    .await?;
+            }
+            Db::Postgres(p) => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite { read, write } => {

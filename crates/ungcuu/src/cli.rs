@@ -56,6 +56,20 @@ pub enum Cmd {
     Backup { file: PathBuf },
     /// Load a backup FILE into an empty database.
     Restore { file: PathBuf },
+    /// Import organisations, information systems or the roster from a CSV or XLSX file laid
+    /// out like the template; every bad row is listed and then nothing is written.
+    Import {
+        /// orgs, systems or roster
+        kind: String,
+        /// The file; .csv (UTF-8) or .xlsx.
+        file: PathBuf,
+        /// Check every row and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export a list (orgs, systems or roster) to FILE, .csv or .xlsx, in the template's
+    /// columns.
+    Export { kind: String, file: PathBuf },
 }
 
 #[derive(Args, Debug)]
@@ -245,6 +259,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backup written: {} ({n} rows)", file.display());
             Ok(())
         }
+        Cmd::Import {
+            kind,
+            file,
+            dry_run,
+        } => {
+            let app = open(&cli.database_url).await?;
+            import(&app, &kind, &file, dry_run, lang).await
+        }
+        Cmd::Export { kind, file } => {
+            let app = open(&cli.database_url).await?;
+            export(&app, &kind, &file, lang).await
+        }
         Cmd::Restore { file } => {
             let app = open(&cli.database_url).await?;
             let input = std::io::BufReader::new(
@@ -424,7 +450,7 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     Ok(())
 }
 
-/// Removes expired sessions every ten minutes.
+/// Every ten minutes: removes expired sessions and refreshes the query planner's statistics.
 async fn sweep_sessions(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -433,6 +459,9 @@ async fn sweep_sessions(db: Db) {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "session sweep failed"),
+        }
+        if let Err(e) = db.optimize().await {
+            tracing::warn!(error = %e, "planner statistics not refreshed");
         }
     }
 }
@@ -455,4 +484,127 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn import_kind(kind: &str) -> anyhow::Result<ungcuu_app::import::Kind> {
+    kind.parse()
+        .map_err(|()| anyhow!("KIND {kind:?}: orgs, systems, roster"))
+}
+
+fn import_format(file: &std::path::Path, lang: Lang) -> anyhow::Result<ungcuu_app::import::Format> {
+    ungcuu_app::import::Format::from_file_name(&file.to_string_lossy()).ok_or_else(|| {
+        anyhow!(
+            "{}: {}",
+            file.display(),
+            ungcuu_domain::i18n::t(lang, "import.err.format")
+        )
+    })
+}
+
+/// A progress bar on standard error, drawn only when that is a terminal.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    lang: Lang,
+}
+
+impl Bar {
+    fn new(lang: Lang) -> Bar {
+        use std::io::IsTerminal;
+        let target = if std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        };
+        Bar {
+            bar: indicatif::ProgressBar::with_draw_target(Some(0), target),
+            lang,
+        }
+    }
+}
+
+impl ungcuu_app::import::Progress for Bar {
+    fn stage(&self, stage: ungcuu_app::import::Stage, total: u64) {
+        let template = if stage == ungcuu_app::import::Stage::Reading {
+            "{msg:>10} [{bar:40}] {bytes}/{total_bytes}"
+        } else {
+            "{msg:>10} [{bar:40}] {human_pos}/{human_len} ({eta})"
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar
+            .set_message(ungcuu_domain::i18n::t(self.lang, stage.label_key()));
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.bar.inc(steps);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `ungcuu import KIND FILE [--dry-run]`: the report on stdout when the file is good; every
+/// bad row ("dòng 7, cột Tên miền: …") and a non-zero exit when it is not.
+async fn import(
+    app: &App,
+    kind: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    use ungcuu_domain::i18n::t;
+    let kind = import_kind(kind)?;
+    let format = import_format(file, lang)?;
+    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
+    let bar = Bar::new(lang);
+    let report = app
+        .import(&Actor::cli(), kind, format, bytes, dry_run, lang, &bar)
+        .await
+        .map_err(|e| explain(e, lang))?;
+    if !report.ok() {
+        let mut lines =
+            vec![t(lang, "import.result.refused").replace("{n}", &report.errors.len().to_string())];
+        for e in &report.errors {
+            lines.push(match (e.line, e.column.is_empty()) {
+                (0, _) => t(lang, "import.cli.file_error").replace("{message}", &e.message),
+                (l, true) => format!("{} {l}: {}", t(lang, "import.col.line"), e.message),
+                (l, false) => t(lang, "import.cli.error_line")
+                    .replace("{line}", &l.to_string())
+                    .replace("{column}", &e.column)
+                    .replace("{message}", &e.message),
+            });
+        }
+        bail!("{}", lines.join("\n"));
+    }
+    let summary = if report.rows_total == 0 {
+        t(lang, "import.result.nothing").to_string()
+    } else if dry_run {
+        t(lang, "import.result.dry_ok").replace("{n}", &report.rows_total.to_string())
+    } else {
+        t(lang, "import.result.created").replace("{n}", &report.created.to_string())
+    };
+    println!("{summary}");
+    Ok(())
+}
+
+/// `ungcuu export KIND FILE`: the list in the template's columns, format from the extension.
+async fn export(app: &App, kind: &str, file: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+    let kind = import_kind(kind)?;
+    let format = import_format(file, lang)?;
+    let out = app
+        .export(&Actor::cli(), kind, format)
+        .await
+        .map_err(|e| explain(e, lang))?;
+    std::fs::write(file, &out.bytes).with_context(|| format!("{}", file.display()))?;
+    println!(
+        "{}",
+        ungcuu_domain::i18n::t(lang, "import.cli.exported")
+            .replace("{n}", &out.rows.to_string())
+            .replace("{file}", &file.display().to_string())
+    );
+    Ok(())
 }
