@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod demo;
 mod demo_registry;
 mod error;
+pub mod import;
 pub mod orgs;
 pub mod roster;
 mod secrets;

@@ -27,7 +27,7 @@ pub struct OrgInput {
 pub const NAME_MAX: usize = 200;
 
 impl OrgInput {
-    fn parse(&self) -> Result<OrgFields, Invalid> {
+    pub fn parse(&self) -> Result<OrgFields, Invalid> {
         let mut bad = Invalid::default();
         let name = bad.check(validate::line("org.name", &self.name, NAME_MAX));
         let kind = bad.check(validate::choice("org.kind", &self.kind, |s| {

@@ -53,13 +53,18 @@ impl Lang {
 }
 
 mod core;
+mod import;
 mod registry;
 mod roster;
 
 /// The catalogue, one part per area so that areas grow without touching each other:
 /// (key, Vietnamese, English).
-pub static CATALOGUE: &[&[(&str, &str, &str)]] =
-    &[core::ENTRIES, registry::ENTRIES, roster::ENTRIES];
+pub static CATALOGUE: &[&[(&str, &str, &str)]] = &[
+    core::ENTRIES,
+    registry::ENTRIES,
+    roster::ENTRIES,
+    import::ENTRIES,
+];
 
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     CATALOGUE.iter().flat_map(|part| part.iter())

@@ -182,6 +182,13 @@ pub async fn csrf(req: Request, next: Next) -> Response {
             PageError::Csrf(ctx.lang).into_response()
         };
     }
+    if let Some(token) = multipart_query_token(req.headers(), req.uri()) {
+        return if constant_time_eq(token.as_bytes(), expected.as_bytes()) {
+            next.run(req).await
+        } else {
+            PageError::Csrf(ctx.lang).into_response()
+        };
+    }
     let is_form = req
         .headers()
         .get("content-type")
@@ -201,6 +208,21 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The token of a file upload. A `multipart/form-data` body is not read here (it may be a
+/// 20 MB file) and an HTML form cannot set a header, so the form's action URL carries the
+/// token (`?_csrf=…`): it is the session's, shown on its every page anyway. Only multipart
+/// requests may do this.
+fn multipart_query_token(headers: &HeaderMap, uri: &axum::http::Uri) -> Option<String> {
+    let multipart = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        return None;
+    }
+    form_urlencoded_field(uri.query()?.as_bytes(), CSRF_FIELD)
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
@@ -273,6 +295,31 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_multipart_upload_may_carry_its_csrf_token_in_the_query() {
+        let uri: axum::http::Uri = "/registry/import?kind=orgs&_csrf=abc%2B1".parse().unwrap();
+        let with = |ct: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("content-type", HeaderValue::from_str(ct).unwrap());
+            h
+        };
+        assert_eq!(
+            multipart_query_token(&with("multipart/form-data; boundary=x"), &uri).as_deref(),
+            Some("abc+1")
+        );
+        assert_eq!(
+            multipart_query_token(&with("application/x-www-form-urlencoded"), &uri),
+            None
+        );
+        assert_eq!(multipart_query_token(&with("application/json"), &uri), None);
+        assert_eq!(multipart_query_token(&HeaderMap::new(), &uri), None);
+        let bare: axum::http::Uri = "/registry/import".parse().unwrap();
+        assert_eq!(
+            multipart_query_token(&with("multipart/form-data; boundary=x"), &bare),
+            None
+        );
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

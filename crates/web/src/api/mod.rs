@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 
 mod handlers;
+mod import;
 mod openapi;
 mod registry;
 mod roster;
@@ -62,6 +63,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/delegations/{id}/revoke", post(roster::revoke_delegation))
         .route("/authority", get(roster::authority))
+        .route(
+            "/import/{kind}",
+            post(import::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::import::UPLOAD_LIMIT,
+            )),
+        )
+        .route("/export/{kind}", get(import::export))
         .fallback(|ctx: Ctx| async move {
             ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
         })

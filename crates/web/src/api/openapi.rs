@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
 
-use super::{handlers, registry, roster};
+use super::{handlers, import, registry, roster};
 use axum::Json;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -29,6 +29,7 @@ impl Modify for Bearer {
         handlers::audit,
         registry::list_systems, registry::get_system, registry::create_system, registry::update_system, registry::retire_system,
         registry::list_contacts, registry::set_contact,
+        import::import, import::export,
         roster::roster, roster::rosters, roster::issue_roster,
         roster::delegations, roster::create_delegation, roster::revoke_delegation, roster::authority,
     ),

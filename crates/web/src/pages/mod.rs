@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod auth;
 mod home;
+pub(crate) mod import;
 mod registry;
 mod roster;
 mod systems;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(roster::routes())
         .merge(systems::routes())
+        .merge(import::routes())
 }
 
 /// A submitted form. Undecodable bytes become U+FFFD, which validation then refuses with the
