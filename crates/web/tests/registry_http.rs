@@ -334,7 +334,13 @@ async fn roster_members_are_found_without_diacritics_on_the_page_and_in_the_api(
         ungcuu_web::SecureCookies::Never,
         ungcuu_web::Limits::default(),
     ));
-    let e = Env { app, router, t };
+    let e = Env {
+        app,
+        router,
+        t,
+        lead: 0,
+        deputy: 0,
+    };
     let b = sign_in(&e.router, "admin@bn.gov.vn").await;
     let all = send(
         &e.router,

@@ -2,220 +2,15 @@
 //! render for a signed-in person, bad form or JSON input is answered 422 naming the field (and
 //! the row) and stores nothing, good input goes through, CSRF is required.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use tower::ServiceExt;
+use common::*;
+use ungcuu_app::Actor;
 use ungcuu_app::roster::{MemberInput, RosterInput};
-use ungcuu_app::users::UserInput;
-use ungcuu_app::{Actor, App, AppConfig};
 use ungcuu_store::testing::TestDb;
-use ungcuu_web::{AppState, Limits, SecureCookies};
 
-const PW: &str = "mật khẩu rất dài 2026";
-
-struct Env {
-    app: App,
-    router: Router,
-    t: TestDb,
-    /// User ids of the lead (doi_truong) and the deputy (doi_pho).
-    lead: i64,
-    deputy: i64,
-}
-
-async fn env_with(t: TestDb) -> Env {
-    let app = App::new(t.db.clone(), AppConfig::default());
-    let org = app
-        .create_org(
-            &Actor::cli(),
-            &ungcuu_app::orgs::OrgInput {
-                name: "Công an tỉnh Bắc Ninh".into(),
-                kind: "police".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for (email, name, role) in [
-        ("admin@bn.gov.vn", "Trần Quản Trị", "admin"),
-        ("dt@bn.gov.vn", "Lê Văn Trưởng", "doi_truong"),
-        ("dp@bn.gov.vn", "Phạm Đức Phó", "doi_pho"),
-        ("ld@bn.gov.vn", "Ngô Thanh Lãnh", "lanh_dao"),
-    ] {
-        let u = app
-            .create_user(
-                &Actor::cli(),
-                &UserInput {
-                    name: name.into(),
-                    email: email.into(),
-                    org_id: org.id.to_string(),
-                    role: role.into(),
-                    password: PW.into(),
-                },
-            )
-            .await
-            .unwrap();
-        ids.push(u.id.0);
-    }
-    let router = ungcuu_web::router(AppState::new(
-        app.clone(),
-        SecureCookies::Auto,
-        Limits::default(),
-    ));
-    Env {
-        app,
-        router,
-        t,
-        lead: ids[1],
-        deputy: ids[2],
-    }
-}
-
-async fn envs() -> Vec<Env> {
-    let mut v = Vec::new();
-    for t in TestDb::both().await {
-        v.push(env_with(t).await);
-    }
-    v
-}
-
-struct Res {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Res {
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{name}=")))
-            .map(str::to_string)
-    }
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Res {
-    let res = router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    Res {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn get(path: &str) -> axum::http::request::Builder {
-    Request::builder().method("GET").uri(path)
-}
-
-fn hidden_csrf(html: &str) -> String {
-    let i = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
-    html[i..].split('"').next().unwrap().to_string()
-}
-
-fn cookie_pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    serde_urlencoded::to_string(pairs).unwrap()
-}
-
-/// A signed-in browser: its cookies and the CSRF token its pages carry.
-struct Browser {
-    cookies: String,
-    csrf: String,
-}
-
-async fn sign_in(router: &Router, email: &str) -> Browser {
-    let page = send(router, get("/login").body(Body::empty()).unwrap()).await;
-    let pre = cookie_pair(&page.cookie("ucu_csrf").unwrap());
-    let csrf = hidden_csrf(&page.body);
-    let res = send(
-        router,
-        Request::post("/login")
-            .header(header::COOKIE, &pre)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form(&[
-                ("_csrf", &csrf),
-                ("email", email),
-                ("password", PW),
-                ("next", "/"),
-            ])))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let cookies = format!(
-        "{pre}; {}",
-        cookie_pair(&res.cookie("ucu_session").unwrap())
-    );
-    let home = send(
-        router,
-        get("/")
-            .header(header::COOKIE, &cookies)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    Browser {
-        csrf: hidden_csrf(&home.body),
-        cookies,
-    }
-}
-
-async fn page(router: &Router, b: &Browser, path: &str) -> Res {
-    send(
-        router,
-        get(path)
-            .header(header::COOKIE, &b.cookies)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
-fn post_form(b: &Browser, path: &str, pairs: &[(&str, &str)]) -> Request<Body> {
-    let mut all: Vec<(&str, &str)> = vec![("_csrf", &b.csrf)];
-    all.extend_from_slice(pairs);
-    Request::post(path)
-        .header(header::COOKIE, &b.cookies)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form(&all)))
-        .unwrap()
-}
-
-fn post_json(b: &Browser, path: &str, body: serde_json::Value, lang: &str) -> Request<Body> {
-    Request::post(path)
-        .header(header::COOKIE, &b.cookies)
-        .header("x-csrf-token", &b.csrf)
-        .header(header::ACCEPT_LANGUAGE, lang)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
-async fn audit_rows(app: &App) -> i64 {
-    ungcuu_store::audit::count(&app.db).await.unwrap()
-}
-
-/// The roster in force since 01/01/2025: the lead and the deputy, both users.
 async fn issue_roster(e: &Env) {
     let m = |name: &str, role: &str, user: i64| MemberInput {
         name: name.into(),
@@ -746,7 +541,7 @@ async fn the_roster_api_issues_reads_delegates_and_names_every_bad_field() {
 
 #[tokio::test]
 async fn every_roster_route_that_changes_something_wants_the_csrf_token() {
-    let e = env_with(TestDb::sqlite().await).await;
+    let e = env_with(TestDb::sqlite().await, ungcuu_web::Limits::default()).await;
     issue_roster(&e).await;
     let b = sign_in(&e.router, "admin@bn.gov.vn").await;
     let before = audit_rows(&e.app).await;
@@ -772,7 +567,7 @@ async fn every_roster_route_that_changes_something_wants_the_csrf_token() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_roster_api() {
-    let e = env_with(TestDb::sqlite().await).await;
+    let e = env_with(TestDb::sqlite().await, ungcuu_web::Limits::default()).await;
     let r = send(
         &e.router,
         get("/api/v1/openapi.json").body(Body::empty()).unwrap(),

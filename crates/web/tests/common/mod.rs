@@ -17,6 +17,9 @@ pub struct Env {
     pub app: App,
     pub router: Router,
     pub t: TestDb,
+    /// User ids of the team lead (doi_truong) and the deputy (doi_pho).
+    pub lead: i64,
+    pub deputy: i64,
 }
 
 pub async fn env_with(t: TestDb, limits: Limits) -> Env {
@@ -32,22 +35,36 @@ pub async fn env_with(t: TestDb, limits: Limits) -> Env {
         )
         .await
         .unwrap();
-    for (email, role) in [("admin@bn.gov.vn", "admin"), ("ld@bn.gov.vn", "lanh_dao")] {
-        app.create_user(
-            &Actor::cli(),
-            &UserInput {
-                name: "Nguyễn Văn An".into(),
-                email: email.into(),
-                org_id: org.id.to_string(),
-                role: role.into(),
-                password: PW.into(),
-            },
-        )
-        .await
-        .unwrap();
+    let mut ids = Vec::new();
+    for (email, name, role) in [
+        ("admin@bn.gov.vn", "Trần Quản Trị", "admin"),
+        ("dt@bn.gov.vn", "Lê Văn Trưởng", "doi_truong"),
+        ("dp@bn.gov.vn", "Phạm Đức Phó", "doi_pho"),
+        ("ld@bn.gov.vn", "Ngô Thanh Lãnh", "lanh_dao"),
+    ] {
+        let u = app
+            .create_user(
+                &Actor::cli(),
+                &UserInput {
+                    name: name.into(),
+                    email: email.into(),
+                    org_id: org.id.to_string(),
+                    role: role.into(),
+                    password: PW.into(),
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(u.id.0);
     }
     let router = ungcuu_web::router(AppState::new(app.clone(), SecureCookies::Auto, limits));
-    Env { app, router, t }
+    Env {
+        app,
+        router,
+        t,
+        lead: ids[1],
+        deputy: ids[2],
+    }
 }
 
 pub async fn envs() -> Vec<Env> {
@@ -68,6 +85,14 @@ impl Res {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
+    /// Where a redirect points.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
@@ -181,4 +206,27 @@ pub async fn token(app: &App) -> String {
 
 pub async fn audit_rows(app: &App) -> i64 {
     ungcuu_store::audit::count(&app.db).await.unwrap()
+}
+
+/// A page as the signed-in browser gets it.
+pub async fn page(router: &Router, b: &Browser, path: &str) -> Res {
+    send(
+        router,
+        get(path)
+            .header(header::COOKIE, &b.cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// JSON sent from the signed-in browser, with its CSRF header.
+pub fn post_json(b: &Browser, path: &str, body: serde_json::Value, lang: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::COOKIE, &b.cookies)
+        .header("x-csrf-token", &b.csrf)
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
 }
