@@ -42,19 +42,23 @@ impl App {
         let o = self.get_org(actor, org).await?;
         actor.authorize(Action::EditOrg, Some(&o.path))?;
         let mut bad = Invalid::default();
-        let kind = bad.check(validate::choice("contact.kind", &input.kind, |s| {
+        let kind = bad.check(validate::choice("org_contact.kind", &input.kind, |s| {
             KINDS.contains(&s).then(|| s.to_string())
         }));
-        let name = bad.check(validate::line("contact.name", &input.name, 120));
-        let title = bad.check(validate::optional_line("contact.title", &input.title, 120));
-        let phone = bad.check(validate::optional_phone("contact.phone", &input.phone));
-        let email = bad.check(validate::optional_email("contact.email", &input.email));
+        let name = bad.check(validate::line("org_contact.name", &input.name, 120));
+        let title = bad.check(validate::optional_line(
+            "org_contact.title",
+            &input.title,
+            120,
+        ));
+        let phone = bad.check(validate::optional_phone("org_contact.phone", &input.phone));
+        let email = bad.check(validate::optional_email("org_contact.email", &input.email));
         let since = bad.check(if input.since.trim().is_empty() {
             Ok(ungcuu_domain::time::now()
                 .with_timezone(&ungcuu_domain::time::vietnam())
                 .date_naive())
         } else {
-            validate::date("contact.since", &input.since)
+            validate::date("org_contact.since", &input.since)
         });
         let (Some(kind), Some(name), Some(title), Some(phone), Some(email), Some(since)) =
             (kind, name, title, phone, email, since)
@@ -64,7 +68,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let before = contacts::current(&mut tx, org, &kind).await?;
         if before.as_ref().is_some_and(|b| since < b.since) {
-            return Err(Invalid::one("contact.since", Reason::EndBeforeStart).into());
+            return Err(Invalid::one("org_contact.since", Reason::EndBeforeStart).into());
         }
         let c = contacts::replace(
             &mut tx,

@@ -10,6 +10,7 @@ mod demo_registry;
 mod error;
 pub mod import;
 pub mod orgs;
+pub mod reports;
 pub mod roster;
 mod secrets;
 pub mod signin;

@@ -338,7 +338,7 @@ async fn a_new_focal_point_keeps_the_previous_one_in_the_history() {
             ..first
         };
         match app.set_contact(&Actor::cli(), o, &back).await {
-            Err(AppError::Invalid(i)) => assert!(i.has("contact.since")),
+            Err(AppError::Invalid(i)) => assert!(i.has("org_contact.since")),
             r => panic!("{r:?}"),
         }
         t.cleanup().await;

@@ -37,10 +37,14 @@ pub enum Action {
     Delegate,
     /// Bulk import of organisations, systems and the roster.
     ImportRegistry,
+    /// File an incident report (Phụ lục I) for the organisation; the reach is to it.
+    FileReport,
+    /// Read an incident report; the reach is to the organisation that filed it.
+    ViewReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewDashboard,
         Action::ViewOrg,
         Action::CreateOrg,
@@ -60,6 +64,8 @@ impl Action {
         Action::IssueRoster,
         Action::Delegate,
         Action::ImportRegistry,
+        Action::FileReport,
+        Action::ViewReport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -83,6 +89,8 @@ impl Action {
             Action::IssueRoster => "issue_roster",
             Action::Delegate => "delegate",
             Action::ImportRegistry => "import_registry",
+            Action::FileReport => "file_report",
+            Action::ViewReport => "view_report",
         }
     }
 }
@@ -121,7 +129,7 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
         Role::Admin => true,
         Role::LanhDao => matches!(
             action,
-            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster
+            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster | ViewReport
         ),
         Role::ThuongTruc => matches!(
             action,
@@ -139,6 +147,8 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                 | ViewRoster
                 | IssueRoster
                 | ImportRegistry
+                | FileReport
+                | ViewReport
         ),
         Role::DoiTruong => {
             matches!(
@@ -151,16 +161,23 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                     | ViewRoster
                     | IssueRoster
                     | Delegate
+                    | ViewReport
             )
         }
-        Role::DoiPho | Role::ThanhVien => matches!(
+        // Team members see the reports they are assigned to (with the incident issue); until
+        // then, reports are read by the desk, the lead and the deputy.
+        Role::DoiPho => matches!(
+            action,
+            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster | ViewReport
+        ),
+        Role::ThanhVien => matches!(
             action,
             ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster
         ),
         Role::DauMoi => match action {
             ViewDashboard | ViewRoster => true,
             ViewOrg | EditOrg | ViewUser | ViewTokens | CreateToken | RevokeToken | ViewSystem
-            | EditSystem => subtree,
+            | EditSystem | FileReport | ViewReport => subtree,
             // A focal point may open a unit under its organisation, and archive one below it,
             // but never archive its own organisation.
             CreateOrg => subtree,
@@ -206,6 +223,8 @@ mod tests {
         (Action::IssueRoster,    ["YYY", "YYY", "YYY", "NNN", "NNN", "NNN", "NNN"]),
         (Action::Delegate,       ["YYY", "NNN", "YYY", "NNN", "NNN", "NNN", "NNN"]),
         (Action::ImportRegistry, ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::FileReport,     ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
+        (Action::ViewReport,     ["YYY", "YYY", "YYY", "YYY", "NNN", "YYN", "YYY"]),
     ];
 
     #[test]
@@ -244,6 +263,7 @@ mod tests {
                     | Action::ViewUser
                     | Action::ViewSystem
                     | Action::ViewRoster
+                    | Action::ViewReport
             );
             for reach in Reach::ALL {
                 assert_eq!(allowed(Role::LanhDao, action, reach), read, "{action:?}");

@@ -54,6 +54,7 @@ impl Lang {
 
 mod core;
 mod import;
+mod intake;
 mod registry;
 mod roster;
 
@@ -61,6 +62,7 @@ mod roster;
 /// (key, Vietnamese, English).
 pub static CATALOGUE: &[&[(&str, &str, &str)]] = &[
     core::ENTRIES,
+    intake::ENTRIES,
     registry::ENTRIES,
     roster::ENTRIES,
     import::ENTRIES,

@@ -37,6 +37,7 @@ pub enum Reason {
     NoLead,
     InvalidDate,
     EndBeforeStart,
+    InFuture,
     /// The lead of the roster in force is not linked to a user of the system.
     LeadNotUser,
     /// Not a Đội phó or standing member (with an account) on the roster in force.
@@ -104,6 +105,7 @@ impl FieldError {
             Reason::NoLead => t(lang, "err.no_lead").to_string(),
             Reason::InvalidDate => t(lang, "err.invalid_date").to_string(),
             Reason::EndBeforeStart => t(lang, "err.end_before_start").to_string(),
+            Reason::InFuture => t(lang, "err.in_future").to_string(),
             Reason::LeadNotUser => t(lang, "err.lead_not_user").to_string(),
             Reason::NotDeputy => t(lang, "err.not_deputy").to_string(),
             Reason::Ended => t(lang, "err.ended").to_string(),

@@ -11,6 +11,7 @@ mod db;
 pub mod error;
 pub mod orgs;
 pub mod outbox;
+pub mod reports;
 pub mod roster;
 pub mod sessions;
 pub mod systems;

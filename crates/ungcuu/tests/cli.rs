@@ -1347,3 +1347,117 @@ async fn the_first_start_prints_an_administrator_whose_password_signs_in_on_both
         t.cleanup().await;
     }
 }
+
+/// The intake body of API.md, filled in.
+fn sample_report() -> serde_json::Value {
+    serde_json::json!({
+        "reporter": {"org_name": "Sở Khoa học và Công nghệ", "address": "Số 10 Phó Đức Chính, Bắc Ninh", "phone": "0222 3822 345", "email": "skhcn@bacninh.gov.vn"},
+        "contact": {"name": "Lê Thị Minh Châu", "title": "Chuyên viên", "phone": "0912 345 678", "email": "chau.ltm@bacninh.gov.vn"},
+        "system": {
+            "operator_name": "Trung tâm Chuyển đổi số", "owner_name": "Sở Khoa học và Công nghệ", "name": "Cổng dịch vụ công",
+            "domains": ["dichvucong.bacninh.gov.vn"], "ips": ["203.113.0.10"], "public_ip_ranges": ["203.113.0.0/24"],
+            "security_level": 3, "security_provider": "", "connectivity_provider": "VNPT Bắc Ninh",
+            "os": "Ubuntu Server", "os_version": "22.04", "services": ["web", "database"], "measures": ["firewall", "other:WAF"],
+            "purpose": "Dịch vụ công trực tuyến"
+        },
+        "description": "Phát hiện mã độc mã hóa dữ liệu (ransomware) trên máy chủ ứng dụng; dịch vụ bị gián đoạn.",
+        "detected_at": "2026-05-04T08:30:00+07:00",
+        "handled": false,
+        "detection_methods": ["ids", "notified_by:VNCERT/CC"],
+        "already_notified": ["isp", "coordinator"],
+        "attachments_note": "Nhật ký hệ thống",
+        "confidential": true,
+        "support_requested": "Đề nghị hỗ trợ phân tích mẫu mã độc.",
+        "reported_at": "2026-05-04T09:00:00+07:00"
+    })
+}
+
+#[tokio::test]
+async fn a_report_acknowledged_with_201_survives_the_server_being_killed_at_once_on_both_backends()
+{
+    for b in BACKENDS {
+        let t = fresh(b).await;
+        let u = Ungcuu::on(&t);
+        let n = t.name;
+        u.run(&["migrate"]).await.ok("migrate");
+        u.run(&[
+            "admin",
+            "create-org",
+            "--name",
+            "Sở Khoa học và Công nghệ",
+            "--kind",
+            "department",
+        ])
+        .await
+        .ok("create-org");
+        let token = u
+            .run(&[
+                "admin",
+                "create-token",
+                "--org",
+                "Sở Khoa học và Công nghệ",
+                "--name",
+                "Cổng báo cáo",
+            ])
+            .await
+            .ok("create-token")
+            .last_line()
+            .to_string();
+
+        let mut server = u.serve(&[]).await;
+        let res = server
+            .http
+            .post(server.url("/api/v1/reports"))
+            .bearer_auth(&token)
+            .json(&sample_report())
+            .send()
+            .await
+            .expect("POST report");
+        assert_eq!(res.status(), 201, "{n}");
+        let receipt: serde_json::Value = res.json().await.expect("JSON");
+        // SIGKILL straight after the answer: no shutdown, no flush, no second chance.
+        server.child.start_kill().expect("SIGKILL");
+        server.child.wait().await.expect("killed");
+        let code = receipt["tracking_code"]
+            .as_str()
+            .expect("a tracking code")
+            .to_string();
+        assert!(code.starts_with("SC-"), "{n}: {receipt}");
+        assert!(
+            receipt["id"].as_i64().is_some() && receipt["received_at"].is_string(),
+            "{n}: {receipt}"
+        );
+
+        let server = u.serve(&[]).await;
+        let res = server
+            .http
+            .get(server.url(&format!("/api/v1/reports/{code}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET report");
+        assert_eq!(res.status(), 200, "{n}");
+        let back: serde_json::Value = res.json().await.expect("JSON");
+        assert_eq!(back["tracking_code"], code.as_str(), "{n}");
+        assert_eq!(
+            back["form"]["description"],
+            sample_report()["description"],
+            "{n}"
+        );
+        assert_eq!(
+            back["form"]["system"]["measures"],
+            serde_json::json!(["firewall", "other:WAF"]),
+            "{n}"
+        );
+        assert_eq!(back["phase"], "received");
+        server.stop().await;
+        assert!(
+            u.run(&["audit", "verify"])
+                .await
+                .ok("audit verify")
+                .stdout
+                .contains("intact")
+        );
+        t.cleanup().await;
+    }
+}

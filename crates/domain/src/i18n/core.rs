@@ -442,6 +442,11 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "thời điểm kết thúc phải sau thời điểm bắt đầu",
         "the end must come after the start",
     ),
+    (
+        "err.in_future",
+        "không thể là thời điểm trong tương lai",
+        "cannot be in the future",
+    ),
     ("err.wrong_type", "sai kiểu dữ liệu", "has the wrong type"),
     // Field labels (field.<name> as named in errors)
     ("field.name", "Tên", "Name"),

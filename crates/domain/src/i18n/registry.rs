@@ -57,12 +57,12 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("contact.current", "Hiện tại", "Current"),
     ("contact.since", "Từ ngày", "Since"),
     ("contact.until", "Đến ngày", "Until"),
-    ("field.contact.kind", "Vai trò", "Role"),
-    ("field.contact.name", "Họ và tên", "Full name"),
-    ("field.contact.title", "Chức vụ", "Title"),
-    ("field.contact.phone", "Điện thoại", "Phone"),
-    ("field.contact.email", "Email", "Email"),
-    ("field.contact.since", "Từ ngày", "Since"),
+    ("field.org_contact.kind", "Vai trò", "Role"),
+    ("field.org_contact.name", "Họ và tên", "Full name"),
+    ("field.org_contact.title", "Chức vụ", "Title"),
+    ("field.org_contact.phone", "Điện thoại", "Phone"),
+    ("field.org_contact.email", "Email", "Email"),
+    ("field.org_contact.since", "Từ ngày", "Since"),
     // Systems
     (
         "system.list_title",

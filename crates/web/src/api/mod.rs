@@ -4,6 +4,7 @@ mod handlers;
 mod import;
 mod openapi;
 mod registry;
+mod reports;
 mod roster;
 
 use crate::error::ApiError;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tokens/{id}/revoke", post(handlers::revoke_token))
         .route("/audit", get(handlers::audit))
+        .route("/reports", post(reports::file))
+        .route("/reports/{tracking_code}", get(reports::get))
         .route(
             "/systems",
             get(registry::list_systems).post(registry::create_system),

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
 
-use super::{handlers, import, registry, roster};
+use super::{handlers, import, registry, reports, roster};
 use axum::Json;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -27,6 +27,7 @@ impl Modify for Bearer {
         handlers::list_users, handlers::get_user, handlers::create_user, handlers::update_user,
         handlers::list_tokens, handlers::create_token, handlers::revoke_token,
         handlers::audit,
+        reports::file, reports::get,
         registry::list_systems, registry::get_system, registry::create_system, registry::update_system, registry::retire_system,
         registry::list_contacts, registry::set_contact,
         import::import, import::export,

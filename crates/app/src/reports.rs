@@ -1,0 +1,477 @@
+//! Incident reports (báo cáo ban đầu sự cố mạng, Phụ lục I of seed 002): filed by the web form,
+//! the API (API.md) or mail; acknowledged with a tracking code only after commit.
+
+use crate::App;
+use crate::access::Actor;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ungcuu_domain::system::{self as sys, Measure, Service};
+use ungcuu_domain::validate::{self, Reason};
+use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
+use ungcuu_store::audit;
+use ungcuu_store::reports::{self, NewReport, Report};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReporterInput {
+    pub org_name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReportContactInput {
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReportSystemInput {
+    pub operator_name: String,
+    pub owner_name: String,
+    pub name: String,
+    pub domains: Vec<String>,
+    pub ips: Vec<String>,
+    pub public_ip_ranges: Vec<String>,
+    /// 1–5
+    pub security_level: Option<serde_json::Value>,
+    pub security_provider: String,
+    pub connectivity_provider: String,
+    pub os: String,
+    pub os_version: String,
+    /// web, mail, database, other:…
+    pub services: Vec<String>,
+    /// antivirus, firewall, ids, other:…
+    pub measures: Vec<String>,
+    pub purpose: String,
+}
+
+/// The initial report as API.md defines it (the form Phụ lục I, field for field).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReportInput {
+    pub reporter: ReporterInput,
+    pub contact: ReportContactInput,
+    pub system: ReportSystemInput,
+    pub description: String,
+    /// RFC 3339, e.g. `2026-05-04T08:30:00+07:00`.
+    pub detected_at: String,
+    /// Hiện trạng sự cố: true = đã được xử lý, false = chưa được xử lý.
+    pub handled: Option<bool>,
+    /// ids, log_review, notified_by:…, other:…
+    pub detection_methods: Vec<String>,
+    /// network_member, isp, coordinator
+    pub already_notified: Vec<String>,
+    pub attachments_note: String,
+    pub confidential: bool,
+    pub support_requested: String,
+    /// RFC 3339: thời gian thực hiện báo cáo.
+    pub reported_at: String,
+}
+
+/// A checked report, stored as it was filed (every field kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportForm {
+    pub reporter: Reporter,
+    pub contact: Contact,
+    pub system: ReportSystem,
+    pub description: String,
+    pub detected_at: DateTime<Utc>,
+    pub handled: bool,
+    pub detection_methods: Vec<String>,
+    pub already_notified: Vec<String>,
+    pub attachments_note: Option<String>,
+    pub confidential: bool,
+    pub support_requested: Option<String>,
+    pub reported_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Reporter {
+    pub org_name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Contact {
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportSystem {
+    pub operator_name: String,
+    pub owner_name: Option<String>,
+    pub name: Option<String>,
+    pub domains: Vec<String>,
+    pub ips: Vec<String>,
+    pub public_ip_ranges: Vec<String>,
+    pub security_level: Option<u8>,
+    pub security_provider: Option<String>,
+    pub connectivity_provider: Option<String>,
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    pub services: Vec<String>,
+    pub measures: Vec<String>,
+    pub purpose: Option<String>,
+}
+
+const DESCRIPTION_MAX: usize = 20_000;
+
+fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
+    validate::optional_phone(field, raw)?.ok_or_else(|| FieldError::new(field, Reason::Required))
+}
+
+fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| FieldError::new(field, Reason::InvalidDate))
+}
+
+fn items<T>(
+    field: &str,
+    raw: &[String],
+    parse: impl Fn(&str, &str) -> Result<T, FieldError>,
+    bad: &mut Invalid,
+) -> Vec<T> {
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, v)| bad.check(parse(&format!("{field}[{i}]"), v)))
+        .collect()
+}
+
+fn detection(field: &str, raw: &str) -> Result<String, FieldError> {
+    let v = raw.trim();
+    match v {
+        "ids" | "log_review" => Ok(v.to_string()),
+        _ => match v.split_once(':') {
+            Some((kind @ ("notified_by" | "other"), text)) => {
+                Ok(format!("{kind}:{}", validate::line(field, text, 300)?))
+            }
+            _ => Err(FieldError::new(field, Reason::Unknown)),
+        },
+    }
+}
+
+fn notified(field: &str, raw: &str) -> Result<String, FieldError> {
+    match raw.trim() {
+        v @ ("network_member" | "isp" | "coordinator") => Ok(v.to_string()),
+        _ => Err(FieldError::new(field, Reason::Unknown)),
+    }
+}
+
+impl ReportInput {
+    /// Checks every field; all errors at once, each named as in API.md (`contact.phone`).
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<ReportForm, Invalid> {
+        let mut bad = Invalid::default();
+        let r = &self.reporter;
+        let reporter = (
+            bad.check(validate::line("reporter.org_name", &r.org_name, 300)),
+            bad.check(validate::line("reporter.address", &r.address, 500)),
+            bad.check(phone("reporter.phone", &r.phone)),
+            bad.check(validate::email("reporter.email", &r.email)),
+        );
+        let c = &self.contact;
+        let contact = (
+            bad.check(validate::line("contact.name", &c.name, 120)),
+            bad.check(validate::optional_line("contact.title", &c.title, 120)),
+            bad.check(phone("contact.phone", &c.phone)),
+            bad.check(validate::email("contact.email", &c.email)),
+        );
+        let s = &self.system;
+        let operator = bad.check(validate::line(
+            "system.operator_name",
+            &s.operator_name,
+            300,
+        ));
+        let owner = bad.check(validate::optional_line(
+            "system.owner_name",
+            &s.owner_name,
+            300,
+        ));
+        let sys_name = bad.check(validate::optional_line("system.name", &s.name, 300));
+        let domains = items("system.domains", &s.domains, sys::domain_name, &mut bad);
+        let ips = items("system.ips", &s.ips, sys::ip_address, &mut bad);
+        let ranges = items(
+            "system.public_ip_ranges",
+            &s.public_ip_ranges,
+            sys::ip_range,
+            &mut bad,
+        );
+        let level = match &s.security_level {
+            None | Some(serde_json::Value::Null) => Some(None),
+            Some(v) => {
+                let text = match v {
+                    serde_json::Value::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                bad.check(sys::optional_level("system.security_level", &text))
+                    .map(|l| l.map(|l| l.get()))
+            }
+        };
+        let texts = (
+            bad.check(validate::optional_line(
+                "system.security_provider",
+                &s.security_provider,
+                300,
+            )),
+            bad.check(validate::optional_line(
+                "system.connectivity_provider",
+                &s.connectivity_provider,
+                300,
+            )),
+            bad.check(validate::optional_line("system.os", &s.os, 120)),
+            bad.check(validate::optional_line(
+                "system.os_version",
+                &s.os_version,
+                120,
+            )),
+            bad.check(validate::optional_line("system.purpose", &s.purpose, 1000)),
+        );
+        let services: Vec<String> = items("system.services", &s.services, Service::parse, &mut bad)
+            .iter()
+            .map(Service::code)
+            .collect();
+        let measures: Vec<String> = items("system.measures", &s.measures, Measure::parse, &mut bad)
+            .iter()
+            .map(Measure::code)
+            .collect();
+        // The description is free text over several lines: only control characters other
+        // than line breaks and tabs are refused, and it is escaped wherever it is shown.
+        let description = self.description.trim();
+        if description.is_empty() {
+            bad.push("description", Reason::Required);
+        } else if description.chars().count() > DESCRIPTION_MAX {
+            bad.push(
+                "description",
+                Reason::TooLong {
+                    max: DESCRIPTION_MAX,
+                },
+            );
+        } else if description.chars().any(|ch| {
+            (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') || ch == '\u{FFFD}'
+        }) {
+            bad.push("description", Reason::InvalidChars);
+        }
+        let detected_at = bad.check(instant("detected_at", &self.detected_at));
+        let reported_at = bad.check(instant("reported_at", &self.reported_at));
+        // Clocks differ a little; a time far in the future is a typing error.
+        let skew = chrono::Duration::minutes(10);
+        if detected_at.is_some_and(|d| d > now + skew) {
+            bad.push("detected_at", Reason::InFuture);
+        }
+        if let (Some(d), Some(r)) = (detected_at, reported_at)
+            && r < d
+        {
+            bad.push("reported_at", Reason::EndBeforeStart);
+        }
+        if self.handled.is_none() {
+            bad.push("handled", Reason::Required);
+        }
+        let methods = items(
+            "detection_methods",
+            &self.detection_methods,
+            detection,
+            &mut bad,
+        );
+        if self.detection_methods.is_empty() {
+            bad.push("detection_methods", Reason::Required);
+        }
+        let notified_to = items(
+            "already_notified",
+            &self.already_notified,
+            notified,
+            &mut bad,
+        );
+        let attachments_note = bad.check(validate::optional_line(
+            "attachments_note",
+            &self.attachments_note,
+            500,
+        ));
+        let support = self.support_requested.trim();
+        if support.chars().count() > DESCRIPTION_MAX {
+            bad.push(
+                "support_requested",
+                Reason::TooLong {
+                    max: DESCRIPTION_MAX,
+                },
+            );
+        }
+        if !bad.0.is_empty() {
+            return Err(bad);
+        }
+        fn some<T>(v: Option<T>) -> T {
+            v.expect("every field was checked above")
+        }
+        Ok(ReportForm {
+            reporter: Reporter {
+                org_name: some(reporter.0),
+                address: some(reporter.1),
+                phone: some(reporter.2),
+                email: some(reporter.3),
+            },
+            contact: Contact {
+                name: some(contact.0),
+                title: some(contact.1),
+                phone: some(contact.2),
+                email: some(contact.3),
+            },
+            system: ReportSystem {
+                operator_name: some(operator),
+                owner_name: some(owner),
+                name: some(sys_name),
+                domains,
+                ips,
+                public_ip_ranges: ranges,
+                security_level: some(level),
+                security_provider: some(texts.0),
+                connectivity_provider: some(texts.1),
+                os: some(texts.2),
+                os_version: some(texts.3),
+                services,
+                measures,
+                purpose: some(texts.4),
+            },
+            description: description.to_string(),
+            detected_at: some(detected_at),
+            handled: self.handled.unwrap_or(false),
+            detection_methods: methods,
+            already_notified: notified_to,
+            attachments_note: some(attachments_note),
+            confidential: self.confidential,
+            support_requested: Some(support.to_string()).filter(|s| !s.is_empty()),
+            reported_at: some(reported_at),
+        })
+    }
+}
+
+/// How a report arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Api,
+    Email,
+    Public,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Email => "email",
+            Channel::Public => "public",
+        }
+    }
+}
+
+/// What the filer gets back: only after the report is committed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub id: i64,
+    pub tracking_code: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A tracking code people can read out on the phone: no 0/O or 1/I.
+fn tracking_code(at: DateTime<Utc>) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let raw: String = crate::secrets::random_bytes::<8>()
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    format!(
+        "SC-{}-{raw}",
+        at.with_timezone(&ungcuu_domain::time::vietnam())
+            .format("%Y")
+    )
+}
+
+impl App {
+    /// Files a report for the actor's organisation. The receipt is returned only once the
+    /// report and its audit row are committed.
+    pub async fn file_report(
+        &self,
+        actor: &Actor,
+        channel: Channel,
+        input: &ReportInput,
+    ) -> AppResult<Receipt> {
+        let org_path = actor.org_path.clone();
+        actor.authorize(Action::FileReport, org_path.as_ref())?;
+        let now = ungcuu_domain::time::now();
+        let form = input.parse(now)?;
+        let body = serde_json::to_string(&form).map_err(|e| AppError::Internal(e.into()))?;
+        let mut tx = self.db.begin().await?;
+        let new = NewReport {
+            tracking_code: &tracking_code(now),
+            org_id: actor.org_id,
+            channel: channel.code(),
+            verified: false,
+            confidential: form.confidential,
+            reporter_org_name: &form.reporter.org_name,
+            system_name: form
+                .system
+                .name
+                .as_deref()
+                .unwrap_or(&form.system.operator_name),
+            description: &form.description,
+            security_level: form.system.security_level.map(i64::from),
+            handled: form.handled,
+            detected_at: form.detected_at,
+            reported_at: form.reported_at,
+            received_at: now,
+            form_json: &body,
+        };
+        let report = reports::insert(&mut tx, &new).await?;
+        // The audit row names the report, not its content: a confidential report's details
+        // stay in its own row, readable only by those allowed.
+        let after = serde_json::json!({"tracking_code": report.tracking_code, "channel": channel.code(), "confidential": form.confidential});
+        audit::append(
+            &mut tx,
+            actor.audit("report.file", "report", report.id, None, Some(after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Receipt {
+            id: report.id,
+            tracking_code: report.tracking_code,
+            received_at: report.received_at,
+        })
+    }
+
+    /// A report by its tracking code, for the organisation that filed it (and the desk).
+    pub async fn report_by_code(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> AppResult<(Report, ReportForm)> {
+        let report = reports::by_tracking_code(&self.db, code.trim())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let path = match report.org_id {
+            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
+            None => None,
+        };
+        actor
+            .authorize(Action::ViewReport, path.as_ref())
+            .map_err(|_| AppError::NotFound)?;
+        let form: ReportForm =
+            serde_json::from_str(&report.form_json).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((report, form))
+    }
+}
