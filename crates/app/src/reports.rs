@@ -413,6 +413,15 @@ impl App {
     ) -> AppResult<Receipt> {
         let org_path = actor.org_path.clone();
         actor.authorize(Action::FileReport, org_path.as_ref())?;
+        self.record_report(actor, channel, input).await
+    }
+
+    async fn record_report(
+        &self,
+        actor: &Actor,
+        channel: Channel,
+        input: &ReportInput,
+    ) -> AppResult<Receipt> {
         let now = ungcuu_domain::time::now();
         let form = input.parse(now)?;
         let body = serde_json::to_string(&form).map_err(|e| AppError::Internal(e.into()))?;
@@ -452,6 +461,32 @@ impl App {
             tracking_code: report.tracking_code,
             received_at: report.received_at,
         })
+    }
+
+    /// A report from someone without an account (the public form). It is kept like any other,
+    /// marked as from the public and unverified; the web layer rate-limits the form.
+    pub async fn file_public_report(&self, input: &ReportInput) -> AppResult<Receipt> {
+        let public = Actor {
+            user_id: None,
+            label: "public".into(),
+            display_name: "public".into(),
+            role: ungcuu_domain::Role::DauMoi,
+            org_id: None,
+            org_path: None,
+        };
+        self.record_report(&public, Channel::Public, input).await
+    }
+
+    /// The newest reports the actor may read, 50 a page.
+    pub async fn list_reports(&self, actor: &Actor, page: i64) -> AppResult<Vec<Report>> {
+        let within = actor.scope(Action::ViewReport)?;
+        let mut list = reports::list(&self.db, within.as_ref(), 50, (page.max(1) - 1) * 50).await?;
+        // A focal point's list is its own subtree, the filer of every row; anyone else outside
+        // the confidential circle does not see confidential reports at all.
+        if within.is_none() && !ungcuu_domain::authz::sees_confidential(actor.role) {
+            list.retain(|r| !r.confidential);
+        }
+        Ok(list)
     }
 
     /// A report by its tracking code, for the organisation that filed it (and the desk).

@@ -188,6 +188,16 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
     }
 }
 
+/// Who may read a confidential report of another organisation (002 Đ5.3, DESIGN): the standing
+/// desk, the lead and the deputy (and the administrator). The filing organisation always may;
+/// assigned responders will be added with the incident issue.
+pub fn sees_confidential(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Admin | Role::ThuongTruc | Role::DoiTruong | Role::DoiPho
+    )
+}
+
 /// Whether a role's reach is the whole province (true) or its own subtree only.
 pub fn sees_everything(role: Role) -> bool {
     role != Role::DauMoi

@@ -66,3 +66,28 @@ pub async fn by_tracking_code(db: &Db, code: &str) -> StoreResult<Option<Report>
         on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(c).await?),
     )
 }
+
+/// The newest reports first, optionally only those filed by organisations within a subtree.
+pub async fn list(
+    db: &Db,
+    within: Option<&ungcuu_domain::org::OrgPath>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<Report>> {
+    let cols = "r.id, r.tracking_code, r.org_id, r.channel, r.verified, r.confidential, r.reporter_org_name, r.system_name, \
+                r.description, r.security_level, r.handled, r.detected_at, r.reported_at, r.received_at, r.form_json";
+    Ok(match within {
+        Some(p) => {
+            let sql = format!(
+                "SELECT {cols} FROM reports r JOIN orgs o ON o.id = r.org_id WHERE o.path LIKE $1 || '%' ORDER BY r.received_at DESC, r.id DESC LIMIT $2 OFFSET $3"
+            );
+            on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(p.as_str()).bind(limit).bind(offset).fetch_all(c).await?)
+        }
+        None => {
+            let sql = format!(
+                "SELECT {cols} FROM reports r ORDER BY r.received_at DESC, r.id DESC LIMIT $1 OFFSET $2"
+            );
+            on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).bind(offset).fetch_all(c).await?)
+        }
+    })
+}

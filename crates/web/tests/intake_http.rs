@@ -197,3 +197,155 @@ async fn leadership_cannot_file_a_report() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     e.t.cleanup().await;
 }
+
+fn form_fields<'a>() -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("reporter.org_name", "Công an tỉnh Bắc Ninh"),
+        ("reporter.address", "Đường Lý Thái Tổ, Bắc Ninh"),
+        ("reporter.phone", "0222 3822 111"),
+        ("reporter.email", "pa05@bacninh.gov.vn"),
+        ("contact.name", "Nguyễn Văn An"),
+        ("contact.phone", "0912 000 111"),
+        ("contact.email", "an@bacninh.gov.vn"),
+        ("system.operator_name", "Phòng Tham mưu"),
+        ("system.security_level", "4"),
+        ("system.domains", "congan.bacninh.gov.vn"),
+        ("system.services", "web"),
+        ("system.services", "database"),
+        (
+            "description",
+            "Máy chủ bị nhiễm mã độc đào tiền ảo.\nĐã cách ly.",
+        ),
+        ("detected_date", "2026-05-04"),
+        ("detected_time", "08:30"),
+        ("handled", "false"),
+        ("detection_methods", "ids"),
+        ("detection_methods", "notified_by"),
+        ("notified_by_text", "VNCERT/CC"),
+        ("already_notified", "isp"),
+        ("attachments", "Nhật ký hệ thống"),
+        ("confidential", "true"),
+        ("reported_at", "2026-05-04T09:00"),
+    ]
+}
+
+#[tokio::test]
+async fn the_web_form_files_a_report_and_names_the_bad_fields_on_both_backends() {
+    for e in envs().await {
+        let b = sign_in(&e.router, "admin@bn.gov.vn").await;
+        let blank = page(&e.router, &b, "/intake/new").await;
+        assert_eq!(blank.status, StatusCode::OK);
+        assert!(
+            blank.body.contains("value=\"Công an tỉnh Bắc Ninh\""),
+            "prefilled from the organisation"
+        );
+        for label in [
+            "Tên tổ chức/cá nhân báo cáo sự cố",
+            "Mô tả sơ bộ sự cố",
+            "HIỆN TRẠNG SỰ CỐ",
+            "Cách thức phát hiện",
+            "Đã gửi thông báo sự cố cho",
+            "Thông tin gửi kèm",
+            "Kiến nghị, đề xuất hỗ trợ",
+            "[TBSC]",
+        ] {
+            assert!(
+                blank.body.to_lowercase().contains(&label.to_lowercase()),
+                "{label}"
+            );
+        }
+        let before = audit_rows(&e.app).await;
+        let mut bad = form_fields();
+        bad.retain(|(k, _)| !["contact.phone", "handled", "detection_methods"].contains(k));
+        bad.push(("system.ips", "999.1.1.1"));
+        let r = send(&e.router, post_form(&b, "/intake/new", &bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", e.t.name);
+        for msg in [
+            "Điện thoại người liên hệ: không được để trống",
+            "Hiện trạng sự cố: không được để trống",
+            "Cách thức phát hiện: không được để trống",
+            "Địa chỉ IP của hệ thống (dòng 1)",
+        ] {
+            assert!(r.body.contains(msg), "{}: {msg}", e.t.name);
+        }
+        assert!(
+            r.body.contains("Máy chủ bị nhiễm mã độc đào tiền ảo."),
+            "the description typed is kept"
+        );
+        assert_eq!(audit_rows(&e.app).await, before);
+        let r = send(&e.router, post_form(&b, "/intake/new", &form_fields())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}: {}", e.t.name, r.body);
+        let i = r.body.find("data-tracking-code>").unwrap() + 19;
+        let code = r.body[i..].split('<').next().unwrap().to_string();
+        let (report, form) = e
+            .app
+            .report_by_code(&ungcuu_app::Actor::cli(), &code)
+            .await
+            .unwrap();
+        assert_eq!(report.channel, "web");
+        assert_eq!(
+            form.detected_at.to_rfc3339(),
+            "2026-05-04T01:30:00+00:00",
+            "Vietnam time to UTC"
+        );
+        assert_eq!(form.detection_methods, ["ids", "notified_by:VNCERT/CC"]);
+        assert_eq!(form.system.services, ["web", "database"]);
+        assert!(form.confidential);
+        assert_eq!(form.attachments_note.as_deref(), Some("Nhật ký hệ thống"));
+        let list = page(&e.router, &b, "/intake").await;
+        assert!(
+            list.body.contains(&code) && list.body.contains("Chưa xác minh"),
+            "{}",
+            e.t.name
+        );
+        e.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_public_form_keeps_a_report_marked_unverified_and_confidential_reports_stay_in_their_circle()
+ {
+    let e = env_with(
+        ungcuu_store::testing::TestDb::sqlite().await,
+        ungcuu_web::Limits::default(),
+    )
+    .await;
+    let page0 = send(&e.router, get("/report").body(Body::empty()).unwrap()).await;
+    assert_eq!(page0.status, StatusCode::OK);
+    let pre = cookie_pair(&page0.cookie("ucu_csrf").unwrap());
+    let csrf = hidden_csrf(&page0.body);
+    let mut fields = form_fields();
+    fields.push(("_csrf", &csrf));
+    let r = send(
+        &e.router,
+        Request::post("/report")
+            .header(header::COOKIE, &pre)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&fields)))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let reports = e
+        .app
+        .list_reports(&ungcuu_app::Actor::cli(), 1)
+        .await
+        .unwrap();
+    assert_eq!(reports[0].channel, "public");
+    assert!(!reports[0].verified && reports[0].org_id.is_none());
+    // The report is confidential: leadership does not see it, the desk does.
+    let ld = sign_in(&e.router, "ld@bn.gov.vn").await;
+    let list = page(&e.router, &ld, "/intake").await;
+    assert!(
+        !list.body.contains(&reports[0].tracking_code),
+        "leadership sees no confidential report"
+    );
+    let admin = sign_in(&e.router, "admin@bn.gov.vn").await;
+    assert!(
+        page(&e.router, &admin, "/intake")
+            .await
+            .body
+            .contains(&reports[0].tracking_code)
+    );
+    e.t.cleanup().await;
+}

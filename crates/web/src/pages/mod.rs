@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod home;
 pub(crate) mod import;
+mod intake;
 mod registry;
 mod roster;
 mod systems;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(registry::routes())
+        .merge(intake::routes())
         .merge(roster::routes())
         .merge(systems::routes())
         .merge(import::routes())
