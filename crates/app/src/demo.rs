@@ -207,11 +207,23 @@ fn commune_committee(unit: &str) -> String {
     format!("Ủy ban nhân dân {first}{}", chars.as_str())
 }
 
+/// A demo organisation with the address, phone and email the report form asks for, so a
+/// focal point's report comes prefilled.
 fn input(name: &str, kind: OrgKind, parent: Option<i64>) -> OrgInput {
+    let host = crate::demo_registry::slug(name);
+    // A stable, plausible switchboard number from the name.
+    let n = name
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 900_000
+        + 100_000;
     OrgInput {
         name: name.into(),
         kind: kind.code().into(),
         parent_id: parent.map(|p| p.to_string()).unwrap_or_default(),
+        address: "Tỉnh Bắc Ninh".into(),
+        phone: format!("0222 3{:03} {:03}", n / 1000 % 1000, n % 1000),
+        email: format!("{host}@demo.ungcuu.vn"),
         ..Default::default()
     }
 }

@@ -115,7 +115,7 @@ fn person(d: &mut Dice) -> String {
     )
 }
 
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let f = fold(name);
     let words: Vec<&str> = f
         .split_whitespace()

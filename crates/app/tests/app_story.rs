@@ -430,6 +430,9 @@ async fn the_demo_province_loads_once_with_every_role() {
             "no system of level {level}"
         );
     }
+    // Organisations carry what the report form asks of the reporter.
+    let stc = app.resolve_org("Sở Tài chính").await.unwrap();
+    assert!(stc.phone.is_some() && stc.email.is_some() && stc.address.is_some());
     let critical = SystemQuery {
         critical: Some(true),
         ..Default::default()
