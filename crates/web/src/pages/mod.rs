@@ -57,3 +57,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Posted<T> {
             })
     }
 }
+
+/// After a change made from a page: on to `to`, or the error page in the person's language.
+pub fn done<T>(
+    result: ungcuu_app::AppResult<T>,
+    to: &str,
+    lang: ungcuu_domain::Lang,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match result {
+        Ok(_) => axum::response::Redirect::to(to).into_response(),
+        Err(e) => PageError::App(e, lang).into_response(),
+    }
+}
+
+/// The state a two-way action sets, from its verb in the path (`archive` / `unarchive`);
+/// `None` for any other verb, which is answered as not found.
+pub fn verb_flag(verb: &str, on: &str, off: &str) -> Option<bool> {
+    if verb == on {
+        Some(true)
+    } else if verb == off {
+        Some(false)
+    } else {
+        None
+    }
+}

@@ -23,8 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/registry/systems", get(list).post(create))
         .route("/registry/systems/new", get(new))
         .route("/registry/systems/{id}", get(edit).post(update))
-        .route("/registry/systems/{id}/retire", post(retire))
-        .route("/registry/systems/{id}/reinstate", post(reinstate))
+        .route("/registry/systems/{id}/{verb}", post(set_retired))
 }
 
 pub struct Row {
@@ -400,25 +399,18 @@ async fn update(
     }
 }
 
-async fn set_retired(st: AppState, ctx: Ctx, actor: Actor, id: i64, retired: bool) -> Response {
-    match st.app.set_system_retired(&actor, id, retired).await {
-        Ok(_) => Redirect::to(&format!("/registry/systems/{id}")).into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
-}
-
-async fn retire(
+/// `retire` or `reinstate`.
+async fn set_retired(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
+    Path((id, verb)): Path<(i64, String)>,
 ) -> Response {
-    set_retired(st, ctx, actor, id, true).await
-}
-
-async fn reinstate(
-    State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
-) -> Response {
-    set_retired(st, ctx, actor, id, false).await
+    let Some(retired) = crate::pages::verb_flag(&verb, "retire", "reinstate") else {
+        return PageError::NotFound(ctx.lang).into_response();
+    };
+    crate::pages::done(
+        st.app.set_system_retired(&actor, id, retired).await,
+        &format!("/registry/systems/{id}"),
+        ctx.lang,
+    )
 }

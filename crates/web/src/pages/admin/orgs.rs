@@ -21,8 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orgs", get(list).post(create))
         .route("/admin/orgs/new", get(new))
         .route("/admin/orgs/{id}", get(edit).post(update))
-        .route("/admin/orgs/{id}/archive", post(archive))
-        .route("/admin/orgs/{id}/unarchive", post(unarchive))
+        .route("/admin/orgs/{id}/{verb}", post(set_archived))
 }
 
 pub struct OrgRow {
@@ -262,25 +261,18 @@ async fn update(
     }
 }
 
-async fn set_archived(st: AppState, ctx: Ctx, actor: Actor, id: i64, archived: bool) -> Response {
-    match st.app.set_org_archived(&actor, OrgId(id), archived).await {
-        Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
-}
-
-async fn archive(
+/// `archive` or `unarchive`.
+async fn set_archived(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
+    Path((id, verb)): Path<(i64, String)>,
 ) -> Response {
-    set_archived(st, ctx, actor, id, true).await
-}
-
-async fn unarchive(
-    State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
-) -> Response {
-    set_archived(st, ctx, actor, id, false).await
+    let Some(archived) = crate::pages::verb_flag(&verb, "archive", "unarchive") else {
+        return PageError::NotFound(ctx.lang).into_response();
+    };
+    crate::pages::done(
+        st.app.set_org_archived(&actor, OrgId(id), archived).await,
+        "/admin/orgs?ok=org.saved",
+        ctx.lang,
+    )
 }

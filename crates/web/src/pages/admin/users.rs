@@ -21,8 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(list).post(create))
         .route("/admin/users/new", get(new))
         .route("/admin/users/{id}", get(edit).post(update))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
+        .route("/admin/users/{id}/{verb}", post(set_disabled))
 }
 
 pub struct UserRow {
@@ -230,25 +229,18 @@ async fn update(
     }
 }
 
-async fn set_disabled(st: AppState, ctx: Ctx, actor: Actor, id: i64, disabled: bool) -> Response {
-    match st.app.set_user_disabled(&actor, UserId(id), disabled).await {
-        Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
-}
-
-async fn disable(
+/// `disable` or `enable`.
+async fn set_disabled(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
+    Path((id, verb)): Path<(i64, String)>,
 ) -> Response {
-    set_disabled(st, ctx, actor, id, true).await
-}
-
-async fn enable(
-    State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
-    Path(id): Path<i64>,
-) -> Response {
-    set_disabled(st, ctx, actor, id, false).await
+    let Some(disabled) = crate::pages::verb_flag(&verb, "disable", "enable") else {
+        return PageError::NotFound(ctx.lang).into_response();
+    };
+    crate::pages::done(
+        st.app.set_user_disabled(&actor, UserId(id), disabled).await,
+        "/admin/users?ok=user.saved",
+        ctx.lang,
+    )
 }
