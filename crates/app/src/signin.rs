@@ -326,7 +326,14 @@ impl App {
         let Some(t) = ungcuu_store::tokens::find_active(&self.db, &sha256_hex(token)).await? else {
             return Ok(None);
         };
-        ungcuu_store::tokens::touch(&self.db, t.id, now()).await?;
+        // Note the use at most once a minute, decided from the row just read: an API call
+        // must not queue for the (single, on SQLite) write connection every time.
+        let t_now = now();
+        if t.last_used_at
+            .is_none_or(|last| t_now - last > chrono::Duration::minutes(1))
+        {
+            ungcuu_store::tokens::touch(&self.db, t.id, t_now).await?;
+        }
         Ok(Some(Actor::from_token(&t)))
     }
 }

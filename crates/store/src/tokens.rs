@@ -104,10 +104,9 @@ pub async fn revoke(tx: &mut Tx, id: TokenId) -> StoreResult<ApiToken> {
     get_in(tx, id).await
 }
 
-/// Notes when a token was last used (bookkeeping, unaudited), at most once a minute.
+/// Notes when a token was last used (bookkeeping, unaudited).
 pub async fn touch(db: &Db, id: TokenId, now: DateTime<Utc>) -> StoreResult<()> {
-    let stale = now - chrono::Duration::minutes(1);
-    on_write!(db, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
-        .bind(now).bind(id.0).bind(stale).execute(c).await?.rows_affected());
+    on_write!(db, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now).bind(id.0).execute(c).await?.rows_affected());
     Ok(())
 }

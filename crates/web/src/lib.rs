@@ -44,8 +44,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .merge(assets::routes())
-        .merge(ops::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             context::csrf,
@@ -54,6 +52,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             context::load,
         ))
+        // Assets and probes need no session or language: added after the context layers, they
+        // skip the session lookup a page load would otherwise pay three more times.
+        .merge(assets::routes())
+        .merge(ops::routes())
         .layer(axum::middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(ops::make_span))
