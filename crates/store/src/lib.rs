@@ -9,6 +9,7 @@ pub mod backup;
 pub mod contacts;
 mod db;
 pub mod error;
+pub mod group;
 pub mod orgs;
 pub mod outbox;
 pub mod reports;

@@ -1,0 +1,437 @@
+//! Group commit: concurrent writers share one durable commit.
+//!
+//! A report is acknowledged only after a durable commit (synchronous=FULL on SQLite, fsync on
+//! PostgreSQL), and every change appends to the audit hash chain, whose head row serialises
+//! writers. One transaction per report therefore costs one disk flush per report, whatever the
+//! number of clients. Here, writes that arrive while a commit is in flight wait, and the next
+//! batch runs all of them in one transaction, each inside its own SAVEPOINT, then commits once:
+//! a job that fails rolls back to its savepoint and gets its own error while the others
+//! proceed, and no job learns of success before the commit that made it durable.
+//!
+//! There is no artificial delay: a lone writer is committed at once, and a batch is exactly
+//! what queued up during the previous flush (at most [`MAX_BATCH`] jobs).
+//!
+//! The queue belongs to the database (one per pool, found by [`GroupCommitter::of`]) rather
+//! than to a value the caller must thread through, so every `App` and every handler sharing a
+//! [`Db`] shares its batches. The batch runs on its own task, so a caller that goes away (a
+//! client hanging up) does not cancel the others' commit.
+
+use crate::db::{Db, Tx, on_tx};
+use crate::error::{StoreError, StoreResult};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::oneshot;
+
+/// The most jobs in one transaction: bounds how long the write lock is held and how much one
+/// failed commit can take with it.
+pub const MAX_BATCH: usize = 64;
+
+/// One unit of work: runs against the batch's transaction and must append its audit row.
+pub type Job<T> = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send>;
+
+/// A job with its result type erased, so one queue carries every kind of job.
+trait Erased: Send {
+    /// Runs the job; its result is kept inside until [`Erased::finish`]. `true` on success.
+    fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool>;
+    /// Answers the waiter: the job's own result once `committed` is `Ok`, its own error if it
+    /// failed, or the commit's failure.
+    fn finish(self: Box<Self>, committed: Result<(), &StoreError>);
+}
+
+struct Typed<T> {
+    job: Option<Job<T>>,
+    out: Option<StoreResult<T>>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<T: Send + 'static> Erased for Typed<T> {
+    fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let Some(job) = self.job.take() else {
+                return false;
+            };
+            tx.audited = false;
+            // A panicking job must not take the batch (or the queue) down with it.
+            let out = match AssertUnwindSafe(job(tx)).catch_unwind().await {
+                Ok(r) => r,
+                Err(_) => Err(StoreError::Db(sqlx::Error::Protocol(
+                    "a write job panicked; its changes were rolled back".into(),
+                ))),
+            };
+            let out = match out {
+                // Same rule as `Tx::commit`: no change without its audit row.
+                Ok(_) if !tx.audited => Err(StoreError::Unaudited),
+                o => o,
+            };
+            let ok = out.is_ok();
+            self.out = Some(out);
+            ok
+        })
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), &StoreError>) {
+        let answer = match (self.out, committed) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(v)), Ok(())) => Ok(v),
+            (Some(Ok(_)), Err(e)) => Err(copy(e)),
+            (None, _) => Err(StoreError::Db(sqlx::Error::Protocol(
+                "a write job was never run".into(),
+            ))),
+        };
+        // The waiter may have gone (client hung up): its write stands, nobody to tell.
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// One commit failure told to every job of the batch (`StoreError` is not `Clone`).
+fn copy(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound => StoreError::NotFound,
+        StoreError::Unique(s) => StoreError::Unique(s.clone()),
+        StoreError::Unaudited => StoreError::Unaudited,
+        e => StoreError::Db(sqlx::Error::Protocol(format!("group commit failed: {e}"))),
+    }
+}
+
+#[derive(Default)]
+struct Queue {
+    pending: Vec<Box<dyn Erased>>,
+    /// A batch task is draining the queue; new jobs just join it.
+    running: bool,
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    commits: AtomicU64,
+    jobs: AtomicU64,
+}
+
+/// The group committer of one database.
+#[derive(Clone)]
+pub struct GroupCommitter {
+    db: Db,
+    shared: Arc<Shared>,
+}
+
+/// Identifies a pool for as long as it lives: the address of its shared options, which sit
+/// inside the pool's one heap allocation.
+fn pool_key(db: &Db) -> usize {
+    match db {
+        Db::Sqlite { write, .. } => write.options() as *const _ as usize,
+        Db::Postgres(p) => p.options() as *const _ as usize,
+    }
+}
+
+impl GroupCommitter {
+    /// The committer shared by every user of `db`'s pool.
+    pub fn of(db: &Db) -> GroupCommitter {
+        static ALL: OnceLock<Mutex<HashMap<usize, Arc<Shared>>>> = OnceLock::new();
+        let mut all = ALL
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if all.len() > 64 {
+            // Pools come and go in tests; an idle queue holds nothing worth keeping. (A live
+            // pool's key cannot be reused: a running batch holds a clone of its pool.)
+            all.retain(|_, s| {
+                let q = s.queue.lock().unwrap_or_else(|p| p.into_inner());
+                q.running || !q.pending.is_empty()
+            });
+        }
+        let shared = all.entry(pool_key(db)).or_default().clone();
+        GroupCommitter {
+            db: db.clone(),
+            shared,
+        }
+    }
+
+    /// Runs `job` in the next batch; its result comes back only after that batch committed
+    /// durably. The job must append its audit row (else [`StoreError::Unaudited`]) and must
+    /// not commit or roll back itself.
+    pub async fn run<T, F>(&self, job: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn Erased> = Box::new(Typed {
+            job: Some(Box::new(job) as Job<T>),
+            out: None,
+            reply,
+        });
+        let start = {
+            let mut q = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+            q.pending.push(job);
+            !std::mem::replace(&mut q.running, true)
+        };
+        if start {
+            tokio::spawn(drain(self.db.clone(), self.shared.clone()));
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(StoreError::Db(sqlx::Error::Protocol(
+                "the group commit task stopped before answering".into(),
+            )))
+        })
+    }
+
+    /// Commits made so far and jobs they carried (for tests and the benchmark).
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.shared.commits.load(Ordering::Relaxed),
+            self.shared.jobs.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Shorthand for [`GroupCommitter::of`]`(db).run(job)`.
+pub async fn run<T, F>(db: &Db, job: F) -> StoreResult<T>
+where
+    T: Send + 'static,
+    F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send + 'static,
+{
+    GroupCommitter::of(db).run(job).await
+}
+
+/// Commits batches until the queue is empty.
+async fn drain(db: Db, shared: Arc<Shared>) {
+    loop {
+        let batch: Vec<Box<dyn Erased>> = {
+            let mut q = shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+            if q.pending.is_empty() {
+                q.running = false;
+                return;
+            }
+            let n = q.pending.len().min(MAX_BATCH);
+            q.pending.drain(..n).collect()
+        };
+        shared.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        shared.commits.fetch_add(1, Ordering::Relaxed);
+        commit_batch(&db, batch).await;
+    }
+}
+
+async fn exec(tx: &mut Tx, sql: &'static str) -> StoreResult<()> {
+    on_tx!(tx, c => {
+        sqlx::query(sql).execute(&mut *c).await?;
+    });
+    Ok(())
+}
+
+async fn commit_batch(db: &Db, mut batch: Vec<Box<dyn Erased>>) {
+    let mut tx = match db.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            for job in batch {
+                job.finish(Err(&e));
+            }
+            return;
+        }
+    };
+    // A lone job needs no savepoint: if it fails, the whole transaction is its own.
+    let alone = batch.len() == 1;
+    let mut any_ok = false;
+    let mut broken: Option<StoreError> = None;
+    for job in &mut batch {
+        if !alone && let Err(e) = exec(&mut tx, "SAVEPOINT ungcuu_group").await {
+            broken = Some(e);
+            break;
+        }
+        let ok = job.run(&mut tx).await;
+        let undo: &[&'static str] = match (alone, ok) {
+            (true, _) => &[],
+            (false, true) => &["RELEASE SAVEPOINT ungcuu_group"],
+            // ROLLBACK TO keeps the savepoint; RELEASE drops it so the next job starts clean.
+            (false, false) => &[
+                "ROLLBACK TO SAVEPOINT ungcuu_group",
+                "RELEASE SAVEPOINT ungcuu_group",
+            ],
+        };
+        for sql in undo {
+            if let Err(e) = exec(&mut tx, sql).await {
+                broken = Some(e);
+                break;
+            }
+        }
+        if broken.is_some() {
+            break;
+        }
+        any_ok |= ok;
+    }
+    let committed = match broken {
+        Some(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+        None if any_ok => {
+            // Every successful job audited itself (checked in `run`).
+            tx.audited = true;
+            tx.commit().await
+        }
+        None => tx.rollback().await,
+    };
+    for job in batch {
+        job.finish(committed.as_ref().map(|_| ()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, NewAudit};
+    use crate::db::on_db;
+    use crate::testing::TestDb;
+
+    fn note(id: usize) -> NewAudit {
+        NewAudit {
+            actor_user_id: None,
+            actor: "test".into(),
+            action: "report.file".into(),
+            object_type: "report".into(),
+            object_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"mô tả": "mã độc đòi tiền chuộc"})),
+        }
+    }
+
+    /// A change of its own: one audit row (the chain is what every writer shares).
+    async fn file(tx: &mut Tx, i: usize) -> StoreResult<i64> {
+        Ok(audit::append(tx, note(i)).await?.seq)
+    }
+
+    async fn exec_in(tx: &mut Tx, sql: &'static str) -> StoreResult<()> {
+        on_tx!(tx, c => {
+            sqlx::query(sql).execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    async fn objects(t: &TestDb) -> Vec<String> {
+        on_db!(&t.db, c => sqlx::query_scalar("SELECT object_id FROM audit_log ORDER BY seq").fetch_all(c).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn concurrent_jobs_share_commits_and_each_gets_its_own_result() {
+        for t in TestDb::both().await {
+            let g = GroupCommitter::of(&t.db);
+            let mut tasks = Vec::new();
+            for i in 0..40 {
+                let g = g.clone();
+                tasks.push(tokio::spawn(async move {
+                    g.run(move |tx| Box::pin(file(tx, i))).await
+                }));
+            }
+            let mut seqs = Vec::new();
+            for task in tasks {
+                seqs.push(task.await.unwrap().unwrap());
+            }
+            seqs.sort();
+            assert_eq!(seqs, (1..=40).collect::<Vec<i64>>(), "{}", t.name);
+            let (commits, jobs) = g.counts();
+            assert_eq!(jobs, 40);
+            assert!(commits < 40, "{}: {commits} commits for 40 jobs", t.name);
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(40), "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_is_rolled_back_alone_and_gets_its_own_error() {
+        for t in TestDb::both().await {
+            let g = GroupCommitter::of(&t.db);
+            // Hold the first batch open so that every job below queues for the second one.
+            let gate = Arc::new(tokio::sync::Notify::new());
+            let hold = {
+                let g = g.clone();
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    g.run(move |tx| {
+                        Box::pin(async move {
+                            gate.notified().await;
+                            file(tx, 0).await
+                        })
+                    })
+                    .await
+                })
+            };
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let mut tasks = Vec::new();
+            for i in 1..=6 {
+                let g = g.clone();
+                tasks.push(tokio::spawn(async move {
+                    g.run(move |tx| {
+                        Box::pin(async move {
+                            match i {
+                                // Audited, then a real constraint violation, which aborts
+                                // the whole transaction on PostgreSQL.
+                                2 => {
+                                    file(tx, i).await?;
+                                    exec_in(tx, "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '')").await?;
+                                    Ok(0)
+                                }
+                                // Audited, then fails: its audit row must go too.
+                                3 => {
+                                    file(tx, i).await?;
+                                    Err(StoreError::NotFound)
+                                }
+                                // A change without an audit row (it would break the chain).
+                                4 => {
+                                    exec_in(tx, "UPDATE audit_log SET actor = 'forged'").await?;
+                                    Ok(0)
+                                }
+                                5 => panic!("a bug in a job"),
+                                _ => file(tx, i).await,
+                            }
+                        })
+                    })
+                    .await
+                }));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            gate.notify_one();
+            assert_eq!(hold.await.unwrap().unwrap(), 1);
+            let results: Vec<_> = futures::future::join_all(tasks)
+                .await
+                .into_iter()
+                .map(|r| r.unwrap())
+                .collect();
+            assert_eq!(results[0].as_ref().ok(), Some(&2), "{}", t.name);
+            assert!(
+                matches!(results[1], Err(StoreError::Unique(_))),
+                "{}: {:?}",
+                t.name,
+                results[1]
+            );
+            assert!(matches!(results[2], Err(StoreError::NotFound)));
+            assert!(matches!(results[3], Err(StoreError::Unaudited)));
+            assert!(results[4].is_err());
+            assert_eq!(results[5].as_ref().ok(), Some(&3), "{}", t.name);
+            assert_eq!(objects(&t).await, ["0", "1", "6"], "{}", t.name);
+            assert_eq!(g.counts(), (2, 7), "{}", t.name);
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(3), "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lone_failing_job_commits_nothing_and_the_queue_goes_on() {
+        for t in TestDb::both().await {
+            let r: StoreResult<i64> = run(&t.db, |tx| {
+                Box::pin(async move {
+                    exec_in(tx, "UPDATE audit_head SET last_seq = 99").await?;
+                    Ok(1)
+                })
+            })
+            .await;
+            assert!(matches!(r, Err(StoreError::Unaudited)));
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(0), "{}", t.name);
+            let seq = run(&t.db, |tx| Box::pin(file(tx, 7))).await.unwrap();
+            assert_eq!(seq, 1, "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+}
