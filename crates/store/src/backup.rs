@@ -287,6 +287,23 @@ pub const TABLES: &[Table] = &[
             ("created_by", Int),
         ],
     },
+    Table {
+        name: "attachments",
+        key: "id",
+        identity: true,
+        cols: &[
+            ("id", Int),
+            ("report_id", Int),
+            ("file_name", Text),
+            ("content_type", Text),
+            ("size_bytes", Int),
+            ("sha256", Text),
+            ("storage_key", Text),
+            ("kind", Text),
+            ("uploaded_by", Text),
+            ("created_at", Time),
+        ],
+    },
 ];
 
 const FORMAT: &str = "ungcuu-backup";

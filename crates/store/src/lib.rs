@@ -4,6 +4,7 @@
 //!
 //! Writes go through a [`Tx`], which refuses to commit a change that wrote no audit row.
 
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod contacts;
