@@ -73,6 +73,21 @@ impl Actor {
         }
     }
 
+    /// Whether the actor may open a report filed by the organisation at `filer` (None for a
+    /// public report): the rule table, narrowed for confidential reports (002 Đ5.3).
+    pub fn may_view_report(&self, filer: Option<&OrgPath>, confidential: bool) -> bool {
+        authz::may_view_report(self.role, self.reach(filer), confidential)
+    }
+
+    /// Which confidential reports a list may show this actor.
+    pub fn confidential_scope(&self) -> ungcuu_store::reports::Confidential {
+        if authz::sees_confidential(self.role) {
+            ungcuu_store::reports::Confidential::All
+        } else {
+            ungcuu_store::reports::Confidential::OnlyOf(self.org_id)
+        }
+    }
+
     pub fn can(&self, action: Action, target: Option<&OrgPath>) -> bool {
         authz::allowed(self.role, action, self.reach(target))
     }

@@ -3,12 +3,14 @@
 
 pub mod access;
 pub mod account;
+pub mod attachments;
 pub mod audit;
 pub mod contacts;
 pub mod demo;
 mod demo_registry;
 mod error;
 pub mod import;
+mod notices;
 pub mod orgs;
 pub mod reports;
 pub mod roster;
@@ -16,6 +18,7 @@ mod secrets;
 pub mod signin;
 pub mod systems;
 pub mod tokens;
+pub mod triage;
 pub mod users;
 
 pub use access::Actor;
@@ -28,6 +31,14 @@ pub struct AppConfig {
     pub session_idle: chrono::Duration,
     /// Issuer name shown in authenticator apps.
     pub totp_issuer: String,
+    /// The address people open the app at, for links in mails (`UNGCUU_PUBLIC_URL`).
+    pub public_url: String,
+    /// Days allowed from detection to report (TT20 Đ9: 5).
+    pub report_days: i64,
+    /// Where attachments are kept (a local directory, or S3 when configured).
+    pub files: ungcuu_files::FileStore,
+    /// The largest attachment accepted, in bytes (`UNGCUU_ATTACHMENT_MAX_BYTES`).
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for AppConfig {
@@ -35,6 +46,11 @@ impl Default for AppConfig {
         AppConfig {
             session_idle: chrono::Duration::hours(12),
             totp_issuer: "ungcuu".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            report_days: ungcuu_domain::intake::DEFAULT_REPORT_DAYS,
+            // The documented default data directory; the server passes its own.
+            files: ungcuu_files::FileStore::local("./ungcuu-data/files"),
+            attachment_max_bytes: attachments::DEFAULT_MAX_BYTES,
         }
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ungcuu_domain::system::{self as sys, Measure, Service};
 use ungcuu_domain::validate::{self, Reason};
+use ungcuu_domain::intake::ReportStatus;
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::audit;
 use ungcuu_store::reports::{self, NewReport, Report};
@@ -402,6 +403,36 @@ fn tracking_code(at: DateTime<Utc>) -> String {
     )
 }
 
+/// Whether the report looks serious: from the form, and from the registry when the named
+/// system is one of the organisation's (its recorded level and the critical list count even
+/// when the reporter left the level blank).
+async fn looks_serious(
+    tx: &mut ungcuu_store::Tx,
+    org: Option<OrgId>,
+    form: &ReportForm,
+    system_name: &str,
+) -> AppResult<bool> {
+    let mut level = form.system.security_level;
+    let mut critical = false;
+    if let Some(org) = org {
+        let wanted = ungcuu_domain::text::fold(system_name);
+        for s in ungcuu_store::systems::signs_for_org(tx, org).await? {
+            if ungcuu_domain::text::fold(&s.name) == wanted {
+                critical |= s.critical;
+                level = level.max(s.security_level.and_then(|l| u8::try_from(l).ok()));
+            }
+        }
+    }
+    Ok(ungcuu_domain::intake::looks_serious(
+        ungcuu_domain::intake::SeriousSigns {
+            security_level: level,
+            critical_system: critical,
+            handled: form.handled,
+            description: &form.description,
+        },
+    ))
+}
+
 impl App {
     /// Files a report for the actor's organisation. The receipt is returned only once the
     /// report and its audit row are committed.
@@ -413,31 +444,49 @@ impl App {
     ) -> AppResult<Receipt> {
         let org_path = actor.org_path.clone();
         actor.authorize(Action::FileReport, org_path.as_ref())?;
-        self.record_report(actor, channel, input).await
+        let ack = input.contact.email.trim();
+        self.record_report(actor, channel, input, Some(ack).filter(|a| !a.is_empty()))
+            .await
     }
 
-    async fn record_report(
+    /// Validates and stores a report with everything that must happen in the same
+    /// transaction: its audit row, the in-app notices and notice mails to the standing desk and
+    /// the lead (002 Đ9.5), and the acknowledgement to `ack_to`. The mails wait in the outbox
+    /// and go out after commit, so a crash neither loses nor doubles them.
+    pub(crate) async fn record_report(
         &self,
         actor: &Actor,
         channel: Channel,
         input: &ReportInput,
+        ack_to: Option<&str>,
     ) -> AppResult<Receipt> {
         let now = ungcuu_domain::time::now();
         let form = input.parse(now)?;
         let body = serde_json::to_string(&form).map_err(|e| AppError::Internal(e.into()))?;
+        let code = tracking_code(now);
+        let system_name = form
+            .system
+            .name
+            .as_deref()
+            .unwrap_or(&form.system.operator_name)
+            .to_string();
+        let search = ungcuu_domain::text::fold(&format!(
+            "{code} {} {} {} {system_name} {}",
+            form.reporter.org_name,
+            form.system.operator_name,
+            form.system.owner_name.as_deref().unwrap_or(""),
+            form.description
+        ));
         let mut tx = self.db.begin().await?;
+        let serious = looks_serious(&mut tx, actor.org_id, &form, &system_name).await?;
         let new = NewReport {
-            tracking_code: &tracking_code(now),
+            tracking_code: &code,
             org_id: actor.org_id,
             channel: channel.code(),
             verified: false,
             confidential: form.confidential,
             reporter_org_name: &form.reporter.org_name,
-            system_name: form
-                .system
-                .name
-                .as_deref()
-                .unwrap_or(&form.system.operator_name),
+            system_name: &system_name,
             description: &form.description,
             security_level: form.system.security_level.map(i64::from),
             handled: form.handled,
@@ -445,16 +494,19 @@ impl App {
             reported_at: form.reported_at,
             received_at: now,
             form_json: &body,
+            serious,
+            search: &search,
         };
         let report = reports::insert(&mut tx, &new).await?;
         // The audit row names the report, not its content: a confidential report's details
         // stay in its own row, readable only by those allowed.
-        let after = serde_json::json!({"tracking_code": report.tracking_code, "channel": channel.code(), "confidential": form.confidential});
+        let after = serde_json::json!({"tracking_code": report.tracking_code, "channel": channel.code(), "confidential": form.confidential, "serious": serious});
         audit::append(
             &mut tx,
             actor.audit("report.file", "report", report.id, None, Some(after)),
         )
         .await?;
+        crate::notices::new_report(&mut tx, &self.cfg, &report, ack_to).await?;
         tx.commit().await?;
         Ok(Receipt {
             id: report.id,
@@ -474,39 +526,78 @@ impl App {
             org_id: None,
             org_path: None,
         };
-        self.record_report(&public, Channel::Public, input).await
+        let ack = input.contact.email.trim();
+        self.record_report(
+            &public,
+            Channel::Public,
+            input,
+            Some(ack).filter(|a| !a.is_empty()),
+        )
+        .await
     }
 
-    /// The newest reports the actor may read, 50 a page.
-    pub async fn list_reports(&self, actor: &Actor, page: i64) -> AppResult<Vec<Report>> {
+    /// The newest reports the actor may read, as filtered. Confidential reports outside the
+    /// actor's circle are left out by the query itself, so pages stay full.
+    pub async fn list_reports(&self, actor: &Actor, q: &ReportQuery) -> AppResult<Vec<Report>> {
         let within = actor.scope(Action::ViewReport)?;
-        let mut list = reports::list(&self.db, within.as_ref(), 50, (page.max(1) - 1) * 50).await?;
-        // A focal point's list is its own subtree, the filer of every row; anyone else outside
-        // the confidential circle does not see confidential reports at all.
-        if within.is_none() && !ungcuu_domain::authz::sees_confidential(actor.role) {
-            list.retain(|r| !r.confidential);
-        }
-        Ok(list)
+        let filter = reports::ReportFilter {
+            within,
+            confidential: actor.confidential_scope(),
+            query: Some(ungcuu_domain::text::fold(&q.query)).filter(|s| !s.is_empty()),
+            status: q
+                .status
+                .as_deref()
+                .and_then(ReportStatus::parse)
+                .map(|s| s.code().to_string()),
+            unverified_only: q.unverified_only,
+            limit: 50,
+            offset: (q.page.max(1) - 1) * 50,
+        };
+        Ok(reports::list(&self.db, &filter).await?)
     }
 
-    /// A report by its tracking code, for the organisation that filed it (and the desk).
+    /// A report the actor may open, by tracking code; `NotFound` otherwise, so that whether a
+    /// confidential report exists is not given away.
+    pub async fn visible_report(&self, actor: &Actor, code: &str) -> AppResult<Report> {
+        let report = reports::by_tracking_code(&self.db, code.trim())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.check_report_visible(actor, &report).await?;
+        Ok(report)
+    }
+
+    pub(crate) async fn check_report_visible(&self, actor: &Actor, report: &Report) -> AppResult<()> {
+        let path = match report.org_id {
+            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
+            None => None,
+        };
+        if actor.may_view_report(path.as_ref(), report.confidential) {
+            Ok(())
+        } else {
+            tracing::info!(actor = %actor.label, report = report.id, "report hidden");
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// A report by its tracking code with the form as filed, for those who may open it.
     pub async fn report_by_code(
         &self,
         actor: &Actor,
         code: &str,
     ) -> AppResult<(Report, ReportForm)> {
-        let report = reports::by_tracking_code(&self.db, code.trim())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let path = match report.org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
-            None => None,
-        };
-        actor
-            .authorize(Action::ViewReport, path.as_ref())
-            .map_err(|_| AppError::NotFound)?;
+        let report = self.visible_report(actor, code).await?;
         let form: ReportForm =
             serde_json::from_str(&report.form_json).map_err(|e| AppError::Internal(e.into()))?;
         Ok((report, form))
     }
+}
+
+/// What a report list asks for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportQuery {
+    pub query: String,
+    pub status: Option<String>,
+    pub unverified_only: bool,
+    pub page: i64,
 }

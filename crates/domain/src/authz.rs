@@ -41,10 +41,15 @@ pub enum Action {
     FileReport,
     /// Read an incident report; the reach is to the organisation that filed it.
     ViewReport,
+    /// Record how a report's sender was verified (the standing desk).
+    VerifyReport,
+    /// Accept a verified report into an incident, merge, split, or close it as not an
+    /// incident.
+    TriageReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewDashboard,
         Action::ViewOrg,
         Action::CreateOrg,
@@ -66,6 +71,8 @@ impl Action {
         Action::ImportRegistry,
         Action::FileReport,
         Action::ViewReport,
+        Action::VerifyReport,
+        Action::TriageReport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +98,8 @@ impl Action {
             Action::ImportRegistry => "import_registry",
             Action::FileReport => "file_report",
             Action::ViewReport => "view_report",
+            Action::VerifyReport => "verify_report",
+            Action::TriageReport => "triage_report",
         }
     }
 }
@@ -149,6 +158,8 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                 | ImportRegistry
                 | FileReport
                 | ViewReport
+                | VerifyReport
+                | TriageReport
         ),
         Role::DoiTruong => {
             matches!(
@@ -162,13 +173,14 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                     | IssueRoster
                     | Delegate
                     | ViewReport
+                    | TriageReport
             )
         }
         // Team members see the reports they are assigned to (with the incident issue); until
         // then, reports are read by the desk, the lead and the deputy.
         Role::DoiPho => matches!(
             action,
-            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster | ViewReport
+            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster | ViewReport | TriageReport
         ),
         Role::ThanhVien => matches!(
             action,
@@ -183,7 +195,7 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
             CreateOrg => subtree,
             ArchiveOrg => reach == Reach::Below,
             CreateUser | EditUser | DisableUser | ViewAudit | IssueRoster | Delegate
-            | ImportRegistry => false,
+            | ImportRegistry | VerifyReport | TriageReport => false,
         },
     }
 }
@@ -196,6 +208,14 @@ pub fn sees_confidential(role: Role) -> bool {
         role,
         Role::Admin | Role::ThuongTruc | Role::DoiTruong | Role::DoiPho
     )
+}
+
+/// Whether an actor may open a report: the rule table decides by reach, and a confidential
+/// report is further kept to its own organisation and the confidential circle (002 Đ5.3),
+/// so a focal point of a parent organisation or leadership does not see it.
+pub fn may_view_report(role: Role, reach: Reach, confidential: bool) -> bool {
+    allowed(role, Action::ViewReport, reach)
+        && (!confidential || reach == Reach::Own || sees_confidential(role))
 }
 
 /// Whether a role's reach is the whole province (true) or its own subtree only.
@@ -235,6 +255,8 @@ mod tests {
         (Action::ImportRegistry, ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
         (Action::FileReport,     ["YYY", "YYY", "NNN", "NNN", "NNN", "YYN", "NNN"]),
         (Action::ViewReport,     ["YYY", "YYY", "YYY", "YYY", "NNN", "YYN", "YYY"]),
+        (Action::VerifyReport,   ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
+        (Action::TriageReport,   ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
     ];
 
     #[test]
@@ -279,6 +301,24 @@ mod tests {
                 assert_eq!(allowed(Role::LanhDao, action, reach), read, "{action:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_confidential_report_stays_with_its_organisation_and_the_circle() {
+        use Reach::*;
+        // The filing organisation's own focal point, yes; its parent's focal point, no.
+        assert!(may_view_report(Role::DauMoi, Own, true));
+        assert!(!may_view_report(Role::DauMoi, Below, true));
+        assert!(may_view_report(Role::DauMoi, Below, false));
+        assert!(!may_view_report(Role::DauMoi, Other, false));
+        // Leadership reads reports, but not confidential ones; the desk, lead, deputy do.
+        assert!(may_view_report(Role::LanhDao, Other, false));
+        assert!(!may_view_report(Role::LanhDao, Other, true));
+        for r in [Role::ThuongTruc, Role::DoiTruong, Role::DoiPho, Role::Admin] {
+            assert!(may_view_report(r, Other, true), "{r:?}");
+        }
+        // A team member is not in the circle until assigned (the incident issue).
+        assert!(!may_view_report(Role::ThanhVien, Other, false));
     }
 
     #[test]

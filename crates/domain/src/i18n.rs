@@ -52,11 +52,13 @@ impl Lang {
     }
 }
 
+mod attachments;
 mod core;
 mod import;
 mod intake;
 mod registry;
 mod roster;
+mod triage;
 
 /// The catalogue, one part per area so that areas grow without touching each other:
 /// (key, Vietnamese, English).
@@ -66,6 +68,8 @@ pub static CATALOGUE: &[&[(&str, &str, &str)]] = &[
     registry::ENTRIES,
     roster::ENTRIES,
     import::ENTRIES,
+    attachments::ENTRIES,
+    triage::ENTRIES,
 ];
 
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -44,6 +44,12 @@ pub enum Reason {
     NotDeputy,
     /// Already ended or withdrawn.
     Ended,
+    /// The report's sender has not been verified yet, so it cannot go to triage.
+    NotVerified,
+    /// The report is no longer waiting for this step (already accepted or closed).
+    WrongState,
+    /// Names something that does not exist (or that the actor cannot see).
+    NotFound,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +115,9 @@ impl FieldError {
             Reason::LeadNotUser => t(lang, "err.lead_not_user").to_string(),
             Reason::NotDeputy => t(lang, "err.not_deputy").to_string(),
             Reason::Ended => t(lang, "err.ended").to_string(),
+            Reason::NotVerified => t(lang, "err.not_verified").to_string(),
+            Reason::WrongState => t(lang, "err.wrong_state").to_string(),
+            Reason::NotFound => t(lang, "err.not_found").to_string(),
         };
         format!("{label}: {reason}")
     }

@@ -11,6 +11,8 @@ pub mod contacts;
 mod db;
 pub mod error;
 pub mod group;
+pub mod incidents;
+pub mod notifications;
 pub mod orgs;
 pub mod outbox;
 pub mod reports;

@@ -1,9 +1,12 @@
-//! Incident reports as filed.
+//! Incident reports as filed, how their senders were verified, and where each stands on its
+//! way to an incident.
 
-use crate::db::{Db, Tx, on_db, on_tx};
+use crate::db::{Backend, Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use ungcuu_domain::OrgId;
+use ungcuu_domain::org::OrgPath;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Report {
@@ -23,11 +26,18 @@ pub struct Report {
     pub received_at: DateTime<Utc>,
     #[serde(skip)]
     pub form_json: String,
+    /// received | accepted | not_incident
+    pub status: String,
+    /// Why the desk closed it as not an incident.
+    pub status_reason: Option<String>,
+    pub incident_id: Option<i64>,
+    /// Looked serious when it arrived (level 4–5, critical system, or an outage not handled).
+    pub serious: bool,
 }
 
 pub struct NewReport<'a> {
     pub tracking_code: &'a str,
-    pub org_id: Option<ungcuu_domain::OrgId>,
+    pub org_id: Option<OrgId>,
     pub channel: &'a str,
     pub verified: bool,
     pub confidential: bool,
@@ -40,54 +50,234 @@ pub struct NewReport<'a> {
     pub reported_at: DateTime<Utc>,
     pub received_at: DateTime<Utc>,
     pub form_json: &'a str,
+    pub serious: bool,
+    /// Folded text for search (tracking code, organisation, system, description).
+    pub search: &'a str,
 }
 
-const SELECT: &str = "SELECT id, tracking_code, org_id, channel, verified, confidential, reporter_org_name, system_name, \
-     description, security_level, handled, detected_at, reported_at, received_at, form_json FROM reports";
+const COLS: &str = "r.id, r.tracking_code, r.org_id, r.channel, r.verified, r.confidential, r.reporter_org_name, \
+     r.system_name, r.description, r.security_level, r.handled, r.detected_at, r.reported_at, r.received_at, \
+     r.form_json, r.status, r.status_reason, r.incident_id, r.serious";
+
+fn select_where(cond: &str) -> String {
+    format!("SELECT {COLS} FROM reports r WHERE {cond}")
+}
 
 pub async fn insert(tx: &mut Tx, r: &NewReport<'_>) -> StoreResult<Report> {
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO reports (tracking_code, org_id, channel, verified, confidential, reporter_org_name, system_name, \
-         description, security_level, handled, detected_at, reported_at, received_at, form_json) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id")
+         description, security_level, handled, detected_at, reported_at, received_at, form_json, status, serious, search) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'received',$15,$16) RETURNING id")
         .bind(r.tracking_code).bind(r.org_id.map(|o| o.0)).bind(r.channel).bind(r.verified).bind(r.confidential)
         .bind(r.reporter_org_name).bind(r.system_name).bind(r.description).bind(r.security_level).bind(r.handled)
-        .bind(r.detected_at).bind(r.reported_at).bind(r.received_at).bind(r.form_json)
+        .bind(r.detected_at).bind(r.reported_at).bind(r.received_at).bind(r.form_json).bind(r.serious).bind(r.search)
         .fetch_one(c).await?);
-    let sql = format!("{SELECT} WHERE id = $1");
+    get_in(tx, id).await
+}
+
+pub async fn get_in(tx: &mut Tx, id: i64) -> StoreResult<Report> {
+    let sql = select_where("r.id = $1");
     let row: Option<Report> =
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
     row.ok_or(StoreError::NotFound)
 }
 
+pub async fn get(db: &Db, id: i64) -> StoreResult<Report> {
+    let sql = select_where("r.id = $1");
+    let row: Option<Report> =
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?);
+    row.ok_or(StoreError::NotFound)
+}
+
 pub async fn by_tracking_code(db: &Db, code: &str) -> StoreResult<Option<Report>> {
-    let sql = format!("{SELECT} WHERE tracking_code = $1");
+    let sql = select_where("r.tracking_code = $1");
     Ok(
         on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(c).await?),
     )
 }
 
-/// The newest reports first, optionally only those filed by organisations within a subtree.
-pub async fn list(
-    db: &Db,
-    within: Option<&ungcuu_domain::org::OrgPath>,
-    limit: i64,
-    offset: i64,
-) -> StoreResult<Vec<Report>> {
-    let cols = "r.id, r.tracking_code, r.org_id, r.channel, r.verified, r.confidential, r.reporter_org_name, r.system_name, \
-                r.description, r.security_level, r.handled, r.detected_at, r.reported_at, r.received_at, r.form_json";
-    Ok(match within {
-        Some(p) => {
-            let sql = format!(
-                "SELECT {cols} FROM reports r JOIN orgs o ON o.id = r.org_id WHERE o.path LIKE $1 || '%' ORDER BY r.received_at DESC, r.id DESC LIMIT $2 OFFSET $3"
-            );
-            on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(p.as_str()).bind(limit).bind(offset).fetch_all(c).await?)
+/// The reports of an incident, oldest first.
+pub async fn for_incident(db: &Db, incident_id: i64) -> StoreResult<Vec<Report>> {
+    let sql = format!(
+        "{} ORDER BY r.received_at, r.id",
+        select_where("r.incident_id = $1")
+    );
+    Ok(
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_all(c).await?),
+    )
+}
+
+pub async fn for_incident_in(tx: &mut Tx, incident_id: i64) -> StoreResult<Vec<Report>> {
+    let sql = format!(
+        "{} ORDER BY r.received_at, r.id",
+        select_where("r.incident_id = $1")
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_all(c).await?),
+    )
+}
+
+/// Which confidential reports a reader may see in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confidential {
+    /// All of them (the desk, the lead and deputy).
+    All,
+    /// Only those filed by this organisation (or none, for no organisation).
+    OnlyOf(Option<OrgId>),
+}
+
+/// What a report list shows.
+#[derive(Debug, Clone)]
+pub struct ReportFilter {
+    /// Only reports filed within this subtree (a focal point's reach).
+    pub within: Option<OrgPath>,
+    pub confidential: Confidential,
+    /// Folded search text (see [`ungcuu_domain::text::fold`]).
+    pub query: Option<String>,
+    pub status: Option<String>,
+    pub unverified_only: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for ReportFilter {
+    fn default() -> Self {
+        ReportFilter {
+            within: None,
+            confidential: Confidential::OnlyOf(None),
+            query: None,
+            status: None,
+            unverified_only: false,
+            limit: 50,
+            offset: 0,
         }
-        None => {
-            let sql = format!(
-                "SELECT {cols} FROM reports r ORDER BY r.received_at DESC, r.id DESC LIMIT $1 OFFSET $2"
-            );
-            on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).bind(offset).fetch_all(c).await?)
+    }
+}
+
+/// The newest reports first, as the filter says. Confidentiality is applied in the query, so a
+/// page is always full and its count is right.
+pub async fn list(db: &Db, f: &ReportFilter) -> StoreResult<Vec<Report>> {
+    enum Arg<'a> {
+        Text(&'a str),
+        Int(i64),
+    }
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    fn next<'a>(args: &mut Vec<Arg<'a>>, a: Arg<'a>) -> String {
+        args.push(a);
+        format!("${}", args.len())
+    }
+    let mut join = "";
+    if let Some(p) = &f.within {
+        join = " JOIN orgs o ON o.id = r.org_id";
+        let n = next(&mut args, Arg::Text(p.as_str()));
+        conds.push(format!("o.path LIKE {n} || '%'"));
+    }
+    match f.confidential {
+        Confidential::All => {}
+        Confidential::OnlyOf(None) => conds.push("r.confidential = false".into()),
+        Confidential::OnlyOf(Some(org)) => {
+            let n = next(&mut args, Arg::Int(org.0));
+            conds.push(format!("(r.confidential = false OR r.org_id = {n})"));
         }
-    })
+    }
+    if let Some(q) = f.query.as_deref().filter(|q| !q.is_empty()) {
+        let n = next(&mut args, Arg::Text(q));
+        // Trigram indexes need three characters; shorter queries scan the folded column.
+        if db.backend() == Backend::Sqlite && q.chars().count() >= 3 {
+            conds.push(format!(
+                "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"')"
+            ));
+        } else {
+            conds.push(format!("r.search LIKE '%' || {n} || '%'"));
+        }
+    }
+    if let Some(s) = &f.status {
+        let n = next(&mut args, Arg::Text(s));
+        conds.push(format!("r.status = {n}"));
+    }
+    if f.unverified_only {
+        conds.push("r.verified = false".into());
+    }
+    let lim = next(&mut args, Arg::Int(f.limit));
+    let off = next(&mut args, Arg::Int(f.offset));
+    let cond = if conds.is_empty() {
+        "true".to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    let sql = format!(
+        "SELECT {COLS} FROM reports r{join} WHERE {cond} ORDER BY r.received_at DESC, r.id DESC LIMIT {lim} OFFSET {off}"
+    );
+    Ok(on_db!(db, c => {
+        let mut q = sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(sql));
+        for a in &args {
+            q = match a {
+                Arg::Text(t) => q.bind(*t),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+pub async fn set_verified(tx: &mut Tx, id: i64) -> StoreResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE reports SET verified = true WHERE id = $1")
+        .bind(id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Moves a report from status `from` to `to`, in or out of an incident. `None` when the report
+/// was no longer in `from`: two people acting on it at once cannot both succeed.
+pub async fn transition(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    incident_id: Option<i64>,
+) -> StoreResult<Option<Report>> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE reports SET status = $1, status_reason = $2, incident_id = $3 WHERE id = $4 AND status = $5")
+        .bind(to).bind(reason).bind(incident_id).bind(id).bind(from).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Ok(None);
+    }
+    get_in(tx, id).await.map(Some)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Verification {
+    pub id: i64,
+    pub report_id: i64,
+    pub method: String,
+    pub note: String,
+    /// The account that recorded it (email or label).
+    pub verified_by: String,
+    /// That person's name.
+    pub verifier: String,
+    pub verified_at: DateTime<Utc>,
+}
+
+pub async fn add_verification(
+    tx: &mut Tx,
+    report_id: i64,
+    method: &str,
+    note: &str,
+    verified_by: &str,
+    verifier: &str,
+) -> StoreResult<Verification> {
+    let now = ungcuu_domain::time::now();
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "INSERT INTO report_verifications (report_id, method, note, verified_by, verifier, verified_at) \
+         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id, report_id, method, note, verified_by, verifier, verified_at")
+        .bind(report_id).bind(method).bind(note).bind(verified_by).bind(verifier).bind(now)
+        .fetch_one(c).await?))
+}
+
+pub async fn verifications(db: &Db, report_id: i64) -> StoreResult<Vec<Verification>> {
+    Ok(on_db!(db, c => sqlx::query_as(
+        "SELECT id, report_id, method, note, verified_by, verifier, verified_at FROM report_verifications \
+         WHERE report_id = $1 ORDER BY verified_at, id")
+        .bind(report_id).fetch_all(c).await?))
 }

@@ -337,3 +337,18 @@ pub async fn list_all(
         .bind(within).bind(include_retired).fetch_all(c).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+/// What intake needs to know of an organisation's systems in service: name, level and whether
+/// it is on the critical list.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SystemSigns {
+    pub name: String,
+    pub security_level: Option<i64>,
+    pub critical: bool,
+}
+
+pub async fn signs_for_org(tx: &mut Tx, org: OrgId) -> StoreResult<Vec<SystemSigns>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT name, security_level, critical FROM systems WHERE owner_org_id = $1 AND status = 'in_service'")
+        .bind(org.0).fetch_all(c).await?))
+}

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use ungcuu_app::reports::{Channel, Receipt, ReportForm, ReportInput};
-use ungcuu_store::reports::Report;
+use ungcuu_store::reports::{Report, Verification};
 use utoipa::ToSchema;
 
 /// `201` only once the report is committed: the tracking code is a promise.
@@ -35,8 +35,15 @@ pub struct ReportView {
     #[serde(flatten)]
     pub report: Report,
     pub form: ReportForm,
-    /// Where the incident stands: `received` until the standing desk verifies and opens it.
-    pub phase: &'static str,
+    /// Where the incident stands: the report's status (`received`, `not_incident`) until it
+    /// joins an incident, then the incident's state.
+    pub phase: String,
+    /// The incident it joined, if any.
+    pub incident_code: Option<String>,
+    /// How the sender was verified, and by whom.
+    pub verifications: Vec<Verification>,
+    /// Days past the reporting deadline (TT20 Đ9), if late.
+    pub late_by_days: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{tracking_code}", tag = "intake", params(("tracking_code" = String, Path)),
@@ -46,15 +53,22 @@ pub async fn get(
     c: Caller,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (report, form) = st
+    let v = st
         .app
-        .report_by_code(&c.actor, &code)
+        .report_view(&c.actor, &code)
         .await
         .map_err(|e| ApiError::from_app(e, c.lang))?;
     Ok(Json(ReportView {
-        report,
-        form,
-        phase: "received",
+        phase: v
+            .incident
+            .as_ref()
+            .map(|i| i.state.clone())
+            .unwrap_or_else(|| v.report.status.clone()),
+        incident_code: v.incident.map(|i| i.code),
+        report: v.report,
+        form: v.form,
+        verifications: v.verifications,
+        late_by_days: v.late_by_days,
     })
     .into_response())
 }

@@ -13,7 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use ungcuu_app::reports::{Channel, Receipt, ReportInput};
+use ungcuu_app::reports::{Channel, Receipt, ReportInput, ReportQuery};
+use ungcuu_domain::intake::ReportStatus;
+use ungcuu_store::reports::Report;
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::Action;
@@ -426,7 +428,9 @@ pub struct ReportRow {
     pub verified: bool,
     pub confidential: bool,
     pub public: bool,
+    pub serious: bool,
     pub level: String,
+    pub status_key: &'static str,
 }
 
 #[derive(Template)]
@@ -435,48 +439,95 @@ struct List {
     c: Chrome,
     rows: Vec<ReportRow>,
     can_file: bool,
+    q: ReportQuery,
+    statuses: Vec<(&'static str, &'static str)>,
+    next_page: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ListQuery {
-    page: Option<i64>,
+impl List {
+    fn status_is(&self, code: &str) -> bool {
+        self.q.status.as_deref() == Some(code)
+    }
+}
+
+/// A report as a row of a list, flags worked out once for every list that shows reports.
+pub fn report_row(c: &Chrome, r: Report, days: i64) -> ReportRow {
+    ReportRow {
+        late: ungcuu_domain::intake::lateness(r.detected_at, r.received_at, days).map(|d| {
+            c.t("intake.late_by")
+                .replace("{days}", &((d.num_hours() + 23) / 24).to_string())
+        }),
+        received: when(&r.received_at),
+        detected: when(&r.detected_at),
+        verified: r.verified,
+        confidential: r.confidential,
+        public: r.channel == "public",
+        serious: r.serious,
+        level: r
+            .security_level
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "—".into()),
+        status_key: ReportStatus::parse(&r.status)
+            .unwrap_or(ReportStatus::Received)
+            .label_key(),
+        code: r.tracking_code,
+        reporter: r.reporter_org_name,
+        system: r.system_name,
+    }
 }
 
 async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ReportQuery>,
 ) -> Response {
     let can_file = actor.can(Action::FileReport, actor.org_path.as_ref());
-    let reports = match st.app.list_reports(&actor, q.page.unwrap_or(1)).await {
+    q.page = q.page.max(1);
+    let reports = match st.app.list_reports(&actor, &q).await {
         Ok(r) => r,
         // Someone who may file but not read (none today) still gets the page with its link.
         Err(AppError::Forbidden) if can_file => vec![],
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let c = Chrome::new(&ctx, "intake");
-    let days = ungcuu_domain::intake::DEFAULT_REPORT_DAYS;
-    let rows = reports
+    let full = reports.len() == 50;
+    let rows: Vec<ReportRow> = reports
         .into_iter()
-        .map(|r| ReportRow {
-            late: ungcuu_domain::intake::lateness(r.detected_at, r.received_at, days).map(|d| {
-                c.t("intake.late_by")
-                    .replace("{days}", &((d.num_hours() + 23) / 24).to_string())
-            }),
-            received: when(&r.received_at),
-            detected: when(&r.detected_at),
-            verified: r.verified,
-            confidential: r.confidential,
-            public: r.channel == "public",
-            level: r
-                .security_level
-                .map(|l| l.to_string())
-                .unwrap_or_else(|| "—".into()),
-            code: r.tracking_code,
-            reporter: r.reporter_org_name,
-            system: r.system_name,
-        })
+        .map(|r| report_row(&c, r, st.app.cfg.report_days))
         .collect();
-    page(&List { c, rows, can_file }, StatusCode::OK)
+    let next_page = full.then(|| {
+        let mut qs = vec![("page", (q.page + 1).to_string())];
+        if !q.query.is_empty() {
+            qs.push(("query", q.query.clone()));
+        }
+        if let Some(s) = &q.status {
+            qs.push(("status", s.clone()));
+        }
+        if q.unverified_only {
+            qs.push(("unverified_only", "true".into()));
+        }
+        format!(
+            "/intake?{}",
+            serde_urlencoded::to_string(&qs).unwrap_or_default()
+        )
+    });
+    let statuses = [
+        ReportStatus::Received,
+        ReportStatus::Accepted,
+        ReportStatus::NotIncident,
+    ]
+    .into_iter()
+    .map(|s| (s.code(), s.label_key()))
+    .collect();
+    page(
+        &List {
+            c,
+            rows,
+            can_file,
+            q,
+            statuses,
+            next_page,
+        },
+        StatusCode::OK,
+    )
 }

@@ -1,0 +1,82 @@
+//! In-app notices: one row per person told. The text is rendered from `kind` and `params` in
+//! the reader's language when shown, so a notice reads right in Vietnamese and in English.
+
+use crate::db::{Db, Tx, on_db, on_tx, on_write};
+use crate::error::StoreResult;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ungcuu_domain::{Role, UserId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub report_id: Option<i64>,
+    pub params: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Someone to tell: an active account with one of the roles asked for.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Recipient {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// Active (not disabled) users holding any of `roles`.
+pub async fn recipients(tx: &mut Tx, roles: &[Role]) -> StoreResult<Vec<Recipient>> {
+    let list = roles
+        .iter()
+        .map(|r| format!("'{}'", r.code()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT id, email, name, role FROM users WHERE disabled_at IS NULL AND role IN ({list}) ORDER BY id"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    user_id: i64,
+    kind: &str,
+    report_id: Option<i64>,
+    params: &serde_json::Value,
+) -> StoreResult<i64> {
+    let now = ungcuu_domain::time::now();
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id")
+        .bind(user_id).bind(kind).bind(report_id).bind(params.to_string()).bind(now).fetch_one(c).await?))
+}
+
+/// A person's newest notices.
+pub async fn for_user(db: &Db, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
+    Ok(on_db!(db, c => sqlx::query_as(
+        "SELECT id, user_id, kind, report_id, params, created_at, read_at FROM notifications \
+         WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+        .bind(user.0).bind(limit).fetch_all(c).await?))
+}
+
+pub async fn unread(db: &Db, user: UserId) -> StoreResult<i64> {
+    Ok(on_db!(db, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user.0).fetch_one(c).await?))
+}
+
+/// Marks a person's notices read. Reading is bookkeeping, not a change to the record, so it
+/// is not audited (like a session's last use).
+pub async fn mark_read(db: &Db, user: UserId, id: Option<i64>) -> StoreResult<u64> {
+    let now = ungcuu_domain::time::now();
+    Ok(match id {
+        Some(id) => on_write!(db, c => sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL")
+            .bind(now).bind(user.0).bind(id).execute(c).await?.rows_affected()),
+        None => on_write!(db, c => sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+            .bind(now).bind(user.0).execute(c).await?.rows_affected()),
+    })
+}
