@@ -2,7 +2,14 @@
 //! to the fastest the database itself answers the same question (the ceiling), in the same
 //! run. Writes a JSON result file and prints a table.
 //!
+//! `cargo run --release -p ungcuu-bench -- --out bench.json [--quick]` (the `server`
+//! subcommand, the default): the real server end to end, see [`suite`].
 //! `cargo run --release -p ungcuu-bench -- registry --systems 100000 --out bench-registry.json`
+
+mod intake;
+mod load;
+mod server;
+mod suite;
 
 use anyhow::Context;
 use axum::body::Body;
@@ -23,6 +30,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// The real server on loopback: intake next to the raw-driver ceiling, incident lists and
+    /// search at scale, memory, disk and cold start (the default).
+    Server(suite::Args),
     /// Registry lists and search at scale.
     Registry {
         #[arg(long, default_value_t = 100_000)]
@@ -70,6 +80,18 @@ where
     }
     Ok(stats(v))
 }
+
+/// Kinds of unit the benchmark's organisations are named after.
+const UNITS: &[&str] = &[
+    "Sở Tài chính",
+    "UBND phường",
+    "Bệnh viện Đa khoa",
+    "Trường Trung học phổ thông",
+    "UBND xã",
+    "Chi cục Thuế",
+    "Trung tâm Y tế",
+    "Ban Quản lý dự án",
+];
 
 const WORDS: &[&str] = &[
     "Cổng thông tin",
@@ -339,9 +361,24 @@ async fn registry(
     Ok(serde_json::Value::Object(results))
 }
 
+/// The arguments, with `server` assumed when no subcommand is named, so that
+/// `ungcuu-bench --out bench.json` is the whole run.
+fn args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let named = args.get(1).is_some_and(|a| {
+        let a = a.to_string_lossy();
+        !a.starts_with('-') || ["-h", "--help", "-V", "--version"].contains(&a.as_ref())
+    });
+    if !named {
+        args.insert(1.min(args.len()), "server".into());
+    }
+    args
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().cmd {
+    match Cli::parse_from(args()).cmd {
+        Cmd::Server(args) => suite::run(args).await?,
         Cmd::Registry {
             systems,
             reps,
