@@ -11,6 +11,7 @@ pub mod contacts;
 mod db;
 pub mod error;
 pub mod group;
+pub mod inbox;
 pub mod incidents;
 pub mod notifications;
 pub mod orgs;
