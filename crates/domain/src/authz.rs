@@ -46,10 +46,16 @@ pub enum Action {
     /// Accept a verified report into an incident, merge, split, or close it as not an
     /// incident.
     TriageReport,
+    /// Draft an official document (NĐ30) from a report; the reach is to the report's
+    /// organisation.
+    DraftDocument,
+    /// Issue (sign and number) a document, or attach its signed copy; the roster and the
+    /// lead's delegations further decide who signs (002 Đ6.5).
+    IssueDocument,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewDashboard,
         Action::ViewOrg,
         Action::CreateOrg,
@@ -73,6 +79,8 @@ impl Action {
         Action::ViewReport,
         Action::VerifyReport,
         Action::TriageReport,
+        Action::DraftDocument,
+        Action::IssueDocument,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +108,8 @@ impl Action {
             Action::ViewReport => "view_report",
             Action::VerifyReport => "verify_report",
             Action::TriageReport => "triage_report",
+            Action::DraftDocument => "draft_document",
+            Action::IssueDocument => "issue_document",
         }
     }
 }
@@ -160,6 +170,8 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                 | ViewReport
                 | VerifyReport
                 | TriageReport
+                | DraftDocument
+                | IssueDocument
         ),
         Role::DoiTruong => {
             matches!(
@@ -174,13 +186,23 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                     | Delegate
                     | ViewReport
                     | TriageReport
+                    | DraftDocument
+                    | IssueDocument
             )
         }
         // Team members see the reports they are assigned to (with the incident issue); until
         // then, reports are read by the desk, the lead and the deputy.
         Role::DoiPho => matches!(
             action,
-            ViewDashboard | ViewOrg | ViewUser | ViewSystem | ViewRoster | ViewReport | TriageReport
+            ViewDashboard
+                | ViewOrg
+                | ViewUser
+                | ViewSystem
+                | ViewRoster
+                | ViewReport
+                | TriageReport
+                | DraftDocument
+                | IssueDocument
         ),
         Role::ThanhVien => matches!(
             action,
@@ -195,7 +217,7 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
             CreateOrg => subtree,
             ArchiveOrg => reach == Reach::Below,
             CreateUser | EditUser | DisableUser | ViewAudit | IssueRoster | Delegate
-            | ImportRegistry | VerifyReport | TriageReport => false,
+            | ImportRegistry | VerifyReport | TriageReport | DraftDocument | IssueDocument => false,
         },
     }
 }
@@ -257,6 +279,8 @@ mod tests {
         (Action::ViewReport,     ["YYY", "YYY", "YYY", "YYY", "NNN", "YYN", "YYY"]),
         (Action::VerifyReport,   ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
         (Action::TriageReport,   ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
+        (Action::DraftDocument,  ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
+        (Action::IssueDocument,  ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
     ];
 
     #[test]

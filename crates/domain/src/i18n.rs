@@ -54,6 +54,7 @@ impl Lang {
 
 mod attachments;
 mod core;
+mod documents;
 mod import;
 mod intake;
 mod registry;
@@ -64,6 +65,7 @@ mod triage;
 /// (key, Vietnamese, English).
 pub static CATALOGUE: &[&[(&str, &str, &str)]] = &[
     core::ENTRIES,
+    documents::ENTRIES,
     intake::ENTRIES,
     registry::ENTRIES,
     roster::ENTRIES,

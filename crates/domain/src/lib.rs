@@ -18,6 +18,7 @@ pub use org::OrgKind;
 pub use role::Role;
 pub use validate::{FieldError, Invalid};
 pub mod delegation;
+pub mod documents;
 pub mod intake;
 pub mod signin;
 pub mod system;

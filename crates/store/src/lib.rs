@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 pub mod contacts;
 mod db;
+pub mod documents;
 pub mod error;
 pub mod group;
 pub mod inbox;

@@ -1,0 +1,116 @@
+//! Strings of official documents (NĐ30): drafting, issuing, signed copies, the final report.
+
+pub static ENTRIES: &[(&str, &str, &str)] = &[
+    ("doc.section", "Văn bản", "Official documents"),
+    (
+        "doc.kind.initial_report",
+        "Báo cáo ban đầu sự cố mạng (Phụ lục I)",
+        "Initial incident report (Phụ lục I)",
+    ),
+    (
+        "doc.kind.final_report",
+        "Báo cáo kết thúc ứng phó sự cố (Phụ lục II)",
+        "Final incident report (Phụ lục II)",
+    ),
+    ("doc.state.draft", "Dự thảo", "Draft"),
+    ("doc.state.issued", "Đã ban hành", "Issued"),
+    ("doc.number", "Số, ký hiệu", "Number"),
+    ("doc.issued_by", "Người ký", "Signed by"),
+    ("doc.issued_at", "Ngày ban hành", "Issued on"),
+    (
+        "doc.sha256",
+        "Mã băm SHA-256 của bản PDF",
+        "SHA-256 of the PDF",
+    ),
+    ("doc.none", "Chưa có văn bản nào.", "No documents yet."),
+    ("doc.download_pdf", "Tải PDF", "Download PDF"),
+    ("doc.download_docx", "Tải DOCX", "Download DOCX"),
+    (
+        "doc.preview",
+        "Bản xem trước (chưa có số)",
+        "Preview (unnumbered)",
+    ),
+    ("doc.draft_action", "Lập dự thảo", "Draft"),
+    ("doc.issue_action", "Ký ban hành", "Sign and issue"),
+    (
+        "doc.issue_hint",
+        "Khi ban hành, văn bản được cấp số, khóa nội dung và lưu bản PDF; không sửa được nữa.",
+        "Issuing gives the document its number, freezes its content and keeps the PDF; it can no longer change.",
+    ),
+    (
+        "doc.correct_action",
+        "Lập văn bản đính chính",
+        "Draft a correction",
+    ),
+    ("doc.corrects", "Đính chính văn bản", "Corrects document"),
+    (
+        "doc.signed_copies",
+        "Bản đã ký (bản quét hoặc ký số)",
+        "Signed copies (scanned or digitally signed)",
+    ),
+    (
+        "doc.attach_signed",
+        "Đính kèm bản đã ký",
+        "Attach a signed copy",
+    ),
+    ("doc.open", "Xem văn bản", "Open"),
+    ("doc.title", "Văn bản", "Document"),
+    (
+        "doc.final_report",
+        "Báo cáo kết thúc ứng phó sự cố (Phụ lục II)",
+        "Final incident report (Phụ lục II)",
+    ),
+    (
+        "doc.final_report_fill",
+        "Lập báo cáo kết thúc",
+        "Fill in the final report",
+    ),
+    (
+        "doc.final_report_saved",
+        "Đã lưu báo cáo kết thúc.",
+        "Final report saved.",
+    ),
+    (
+        "doc.final_report_frozen",
+        "Báo cáo kết thúc đã được ban hành thành văn bản; không sửa được nữa.",
+        "The final report was issued as a document and can no longer change.",
+    ),
+    ("doc.issued_ok", "Đã ban hành văn bản.", "Document issued."),
+    ("doc.drafted_ok", "Đã lập dự thảo.", "Draft created."),
+    (
+        "doc.copy_ok",
+        "Đã đính kèm bản đã ký.",
+        "Signed copy attached.",
+    ),
+    ("doc.save", "Lưu", "Save"),
+    ("field.doc_kind", "Loại văn bản", "Document type"),
+    (
+        "field.recipients",
+        "Nơi nhận (mỗi dòng một nơi)",
+        "Recipients (one per line)",
+    ),
+    (
+        "field.upper_coordination",
+        "Thực hiện văn bản điều phối của cơ quan cấp trên",
+        "Executes a coordination request from above",
+    ),
+    ("field.signer", "Người ký", "Signer"),
+    ("field.signed_copy", "Tệp bản đã ký", "Signed copy file"),
+    (
+        "field.corrects",
+        "Văn bản được đính chính",
+        "Document corrected",
+    ),
+    (
+        "field.incident_name",
+        "Tên/Mô tả về sự cố",
+        "Incident name / description",
+    ),
+    ("field.result", "Kết quả xử lý sự cố", "Result of handling"),
+    (
+        "field.attachments",
+        "Các tài liệu đính kèm",
+        "Attached documents",
+    ),
+    ("field.document", "Văn bản", "Document"),
+];
