@@ -6,9 +6,9 @@ use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ungcuu_domain::intake::ReportStatus;
 use ungcuu_domain::system::{self as sys, Measure, Service};
 use ungcuu_domain::validate::{self, Reason};
-use ungcuu_domain::intake::ReportStatus;
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::audit;
 use ungcuu_store::reports::{self, NewReport, Report};
@@ -477,37 +477,50 @@ impl App {
             form.system.owner_name.as_deref().unwrap_or(""),
             form.description
         ));
-        let mut tx = self.db.begin().await?;
-        let serious = looks_serious(&mut tx, actor.org_id, &form, &system_name).await?;
-        let new = NewReport {
-            tracking_code: &code,
-            org_id: actor.org_id,
-            channel: channel.code(),
-            verified: false,
-            confidential: form.confidential,
-            reporter_org_name: &form.reporter.org_name,
-            system_name: &system_name,
-            description: &form.description,
-            security_level: form.system.security_level.map(i64::from),
-            handled: form.handled,
-            detected_at: form.detected_at,
-            reported_at: form.reported_at,
-            received_at: now,
-            form_json: &body,
-            serious,
-            search: &search,
-        };
-        let report = reports::insert(&mut tx, &new).await?;
-        // The audit row names the report, not its content: a confidential report's details
-        // stay in its own row, readable only by those allowed.
-        let after = serde_json::json!({"tracking_code": report.tracking_code, "channel": channel.code(), "confidential": form.confidential, "serious": serious});
-        audit::append(
-            &mut tx,
-            actor.audit("report.file", "report", report.id, None, Some(after)),
-        )
-        .await?;
-        crate::notices::new_report(&mut tx, &self.cfg, &report, ack_to).await?;
-        tx.commit().await?;
+        // Concurrent reports share one durable commit (group commit), each in its own
+        // savepoint: one flush for many reports, and still no receipt before the commit that
+        // made its report durable.
+        let (actor, cfg, ack_to) = (actor.clone(), self.cfg.clone(), ack_to.map(str::to_string));
+        let stored = ungcuu_store::group::run::<Report, AppError, _>(&self.db, move |tx| {
+            Box::pin(async move {
+                let serious = looks_serious(tx, actor.org_id, &form, &system_name).await?;
+                let new = NewReport {
+                    tracking_code: &code,
+                    org_id: actor.org_id,
+                    channel: channel.code(),
+                    verified: false,
+                    confidential: form.confidential,
+                    reporter_org_name: &form.reporter.org_name,
+                    system_name: &system_name,
+                    description: &form.description,
+                    security_level: form.system.security_level.map(i64::from),
+                    handled: form.handled,
+                    detected_at: form.detected_at,
+                    reported_at: form.reported_at,
+                    received_at: now,
+                    form_json: &body,
+                    serious,
+                    search: &search,
+                };
+                let report = reports::insert(tx, &new).await?;
+                // The audit row names the report, not its content: a confidential report's
+                // details stay in its own row, readable only by those allowed.
+                let after = serde_json::json!({
+                    "tracking_code": report.tracking_code,
+                    "channel": channel.code(),
+                    "confidential": form.confidential,
+                    "serious": serious,
+                });
+                audit::append(
+                    tx,
+                    actor.audit("report.file", "report", report.id, None, Some(after)),
+                )
+                .await?;
+                crate::notices::new_report(tx, &cfg, &report, ack_to.as_deref()).await?;
+                Ok(report)
+            })
+        });
+        let report = stored.await?;
         Ok(Receipt {
             id: report.id,
             tracking_code: report.tracking_code,
@@ -566,7 +579,11 @@ impl App {
         Ok(report)
     }
 
-    pub(crate) async fn check_report_visible(&self, actor: &Actor, report: &Report) -> AppResult<()> {
+    pub(crate) async fn check_report_visible(
+        &self,
+        actor: &Actor,
+        report: &Report,
+    ) -> AppResult<()> {
         let path = match report.org_id {
             Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
             None => None,

@@ -19,7 +19,8 @@
 use crate::db::{Db, Tx, on_tx};
 use crate::error::{StoreError, StoreResult};
 use futures::FutureExt;
-use futures::future::BoxFuture;
+/// The future a job returns (re-exported so callers need no `futures` of their own).
+pub use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +32,9 @@ use tokio::sync::oneshot;
 pub const MAX_BATCH: usize = 64;
 
 /// One unit of work: runs against the batch's transaction and must append its audit row.
-pub type Job<T> = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send>;
+/// Its error type is the caller's (the app's, say), so a rule broken half-way through rolls
+/// the job back like a database error does.
+pub type Job<T, E> = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send>;
 
 /// A job with its result type erased, so one queue carries every kind of job.
 trait Erased: Send {
@@ -42,13 +45,17 @@ trait Erased: Send {
     fn finish(self: Box<Self>, committed: Result<(), &StoreError>);
 }
 
-struct Typed<T> {
-    job: Option<Job<T>>,
-    out: Option<StoreResult<T>>,
-    reply: oneshot::Sender<StoreResult<T>>,
+struct Typed<T, E> {
+    job: Option<Job<T, E>>,
+    out: Option<Result<T, E>>,
+    reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<T: Send + 'static> Erased for Typed<T> {
+impl<T, E> Erased for Typed<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
     fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool> {
         Box::pin(async move {
             let Some(job) = self.job.take() else {
@@ -60,11 +67,12 @@ impl<T: Send + 'static> Erased for Typed<T> {
                 Ok(r) => r,
                 Err(_) => Err(StoreError::Db(sqlx::Error::Protocol(
                     "a write job panicked; its changes were rolled back".into(),
-                ))),
+                ))
+                .into()),
             };
             let out = match out {
                 // Same rule as `Tx::commit`: no change without its audit row.
-                Ok(_) if !tx.audited => Err(StoreError::Unaudited),
+                Ok(_) if !tx.audited => Err(StoreError::Unaudited.into()),
                 o => o,
             };
             let ok = out.is_ok();
@@ -77,10 +85,11 @@ impl<T: Send + 'static> Erased for Typed<T> {
         let answer = match (self.out, committed) {
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(v)), Ok(())) => Ok(v),
-            (Some(Ok(_)), Err(e)) => Err(copy(e)),
+            (Some(Ok(_)), Err(e)) => Err(copy(e).into()),
             (None, _) => Err(StoreError::Db(sqlx::Error::Protocol(
                 "a write job was never run".into(),
-            ))),
+            ))
+            .into()),
         };
         // The waiter may have gone (client hung up): its write stands, nobody to tell.
         let _ = self.reply.send(answer);
@@ -153,14 +162,15 @@ impl GroupCommitter {
     /// Runs `job` in the next batch; its result comes back only after that batch committed
     /// durably. The job must append its audit row (else [`StoreError::Unaudited`]) and must
     /// not commit or roll back itself.
-    pub async fn run<T, F>(&self, job: F) -> StoreResult<T>
+    pub async fn run<T, E, F>(&self, job: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Box<dyn Erased> = Box::new(Typed {
-            job: Some(Box::new(job) as Job<T>),
+            job: Some(Box::new(job) as Job<T, E>),
             out: None,
             reply,
         });
@@ -175,7 +185,8 @@ impl GroupCommitter {
         answer.await.unwrap_or_else(|_| {
             Err(StoreError::Db(sqlx::Error::Protocol(
                 "the group commit task stopped before answering".into(),
-            )))
+            ))
+            .into())
         })
     }
 
@@ -189,10 +200,11 @@ impl GroupCommitter {
 }
 
 /// Shorthand for [`GroupCommitter::of`]`(db).run(job)`.
-pub async fn run<T, F>(db: &Db, job: F) -> StoreResult<T>
+pub async fn run<T, E, F>(db: &Db, job: F) -> Result<T, E>
 where
     T: Send + 'static,
-    F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, StoreResult<T>> + Send + 'static,
+    E: From<StoreError> + Send + 'static,
+    F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
 {
     GroupCommitter::of(db).run(job).await
 }
