@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 
+mod attachments;
 mod handlers;
 mod import;
 mod openapi;
@@ -45,6 +46,16 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(handlers::audit))
         .route("/reports", post(reports::file))
         .route("/reports/{tracking_code}", get(reports::get))
+        .route(
+            "/reports/{tracking_code}/attachments",
+            get(attachments::list)
+                .post(attachments::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/reports/{tracking_code}/attachments/{id}",
+            get(attachments::download),
+        )
         .route(
             "/systems",
             get(registry::list_systems).post(registry::create_system),

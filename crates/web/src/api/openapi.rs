@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
 
-use super::{handlers, import, registry, reports, roster};
+use super::{attachments, handlers, import, registry, reports, roster};
 use axum::Json;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,6 +28,7 @@ impl Modify for Bearer {
         handlers::list_tokens, handlers::create_token, handlers::revoke_token,
         handlers::audit,
         reports::file, reports::get,
+        attachments::upload, attachments::list, attachments::download,
         registry::list_systems, registry::get_system, registry::create_system, registry::update_system, registry::retire_system,
         registry::list_contacts, registry::set_contact,
         import::import, import::export,

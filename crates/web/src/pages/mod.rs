@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod attachments;
 mod auth;
 mod home;
 pub(crate) mod import;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(roster::routes())
         .merge(systems::routes())
         .merge(import::routes())
+        .merge(attachments::routes())
 }
 
 /// A submitted form. Undecodable bytes become U+FFFD, which validation then refuses with the
