@@ -82,6 +82,12 @@ pub struct ServeArgs {
     /// Shared attachment storage (s3://…) when several instances run.
     #[arg(long, env = "UNGCUU_OBJECT_STORE_URL")]
     pub object_store_url: Option<String>,
+    /// Directory of the local file store (default: `files` under the data directory).
+    #[arg(long, env = "UNGCUU_FILES_DIR")]
+    pub files_dir: Option<PathBuf>,
+    /// The largest attachment accepted, in bytes (default 50 MiB).
+    #[arg(long, env = "UNGCUU_ATTACHMENT_MAX_BYTES", default_value_t = ungcuu_app::attachments::DEFAULT_MAX_BYTES)]
+    pub attachment_max_bytes: u64,
     /// Outbound mail relay, e.g. smtp://127.0.0.1:25.
     #[arg(long, env = "UNGCUU_SMTP_RELAY")]
     pub smtp_relay: Option<String>,
@@ -402,6 +408,12 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     db.migrate().await.context("migrate")?;
     let cfg = AppConfig {
         session_idle: chrono::Duration::hours(args.session_ttl_hours.max(1) as i64),
+        files: ungcuu_files::FileStore::configured(
+            args.object_store_url.as_deref(),
+            args.files_dir.clone().unwrap_or_else(|| data_dir.join("files")),
+        )
+        .context("UNGCUU_OBJECT_STORE_URL")?,
+        attachment_max_bytes: args.attachment_max_bytes,
         ..AppConfig::default()
     };
     let app = App::new(db, cfg);
@@ -420,7 +432,6 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     for (name, set) in [
         ("UNGCUU_SMTP_LISTEN", &args.smtp_listen),
         ("UNGCUU_SMTP_RELAY", &args.smtp_relay),
-        ("UNGCUU_OBJECT_STORE_URL", &args.object_store_url),
     ] {
         if set.is_some() {
             tracing::warn!(
