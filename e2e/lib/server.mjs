@@ -122,7 +122,8 @@ process.on('exit', () => {
 
 /**
  * Makes a fresh world and starts `ungcuu serve` in it.
- * `users`: [{email, name, password, role}] created in the police organisation.
+ * `users`: [{email, name, password, role, org?}] created in the police organisation, or in the
+ * organisation named by `org` (made on first mention, a department).
  */
 export async function startServer({ users = [ADMIN] } = {}) {
   const bin = binaryPath();
@@ -165,9 +166,15 @@ export async function startServer({ users = [ADMIN] } = {}) {
       await cli(['admin', 'create-org', '--name', ORG_NAME, '--kind', 'police']),
     );
     const made = [];
+    const orgs = new Map([[ORG_NAME, orgId]]);
     for (const u of users) {
+      if (u.org && !orgs.has(u.org)) {
+        orgs.set(u.org, lastLine(
+          await cli(['admin', 'create-org', '--name', u.org, '--kind', 'department']),
+        ));
+      }
       await cli(
-        ['admin', 'create-user', '--email', u.email, '--name', u.name, '--org', orgId,
+        ['admin', 'create-user', '--email', u.email, '--name', u.name, '--org', orgs.get(u.org ?? ORG_NAME),
           '--role', u.role ?? 'admin', '--password-stdin'],
         { stdin: `${u.password}\n` },
       );

@@ -141,10 +141,7 @@ impl App {
         if !bad.0.is_empty() {
             return Err(bad.into());
         }
-        let (method, note) = (
-            method.expect("checked"),
-            note.flatten().unwrap_or_default(),
-        );
+        let (method, note) = (method.expect("checked"), note.flatten().unwrap_or_default());
         let mut tx = self.db.begin().await?;
         let v = self
             .record_verification(&mut tx, actor, &report, method, &note, &actor.display_name)
@@ -162,15 +159,9 @@ impl App {
         note: &str,
         verifier: &str,
     ) -> AppResult<Verification> {
-        let v = reports::add_verification(
-            tx,
-            report.id,
-            method.code(),
-            note,
-            &actor.label,
-            verifier,
-        )
-        .await?;
+        let v =
+            reports::add_verification(tx, report.id, method.code(), note, &actor.label, verifier)
+                .await?;
         reports::set_verified(tx, report.id).await?;
         audit::append(
             tx,
@@ -250,7 +241,12 @@ impl App {
         Ok(incident)
     }
 
-    async fn open_incident(&self, tx: &mut Tx, actor: &Actor, report: &Report) -> AppResult<Incident> {
+    async fn open_incident(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        report: &Report,
+    ) -> AppResult<Incident> {
         let incident = incidents::insert(
             tx,
             &NewIncident {
@@ -270,7 +266,9 @@ impl App {
                 "incident",
                 incident.id,
                 None,
-                Some(serde_json::json!({"code": incident.code, "from_report": report.tracking_code})),
+                Some(
+                    serde_json::json!({"code": incident.code, "from_report": report.tracking_code}),
+                ),
             ),
         )
         .await?;
@@ -322,9 +320,15 @@ impl App {
 
     /// Closes a report as not an incident, with the reason. A report need not be verified for
     /// this: spam and mistakes are closed without calling anyone back.
-    pub async fn reject_report(&self, actor: &Actor, code: &str, reason: &str) -> AppResult<Report> {
+    pub async fn reject_report(
+        &self,
+        actor: &Actor,
+        code: &str,
+        reason: &str,
+    ) -> AppResult<Report> {
         let report = self.report_for(actor, code, Action::TriageReport).await?;
-        let reason = validate::line("reason", reason, NOTE_MAX).map_err(|e| AppError::Invalid(Invalid(vec![e])))?;
+        let reason = validate::line("reason", reason, NOTE_MAX)
+            .map_err(|e| AppError::Invalid(Invalid(vec![e])))?;
         let mut tx = self.db.begin().await?;
         let Some(closed) = reports::transition(
             &mut tx,

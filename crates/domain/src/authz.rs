@@ -46,6 +46,9 @@ pub enum Action {
     /// Accept a verified report into an incident, merge, split, or close it as not an
     /// incident.
     TriageReport,
+    /// Read the intake mailbox (mail that did not become a report by itself), file an item as
+    /// a report or dismiss it (the standing desk).
+    ReviewInbox,
     /// Draft an official document (NĐ30) from a report; the reach is to the report's
     /// organisation.
     DraftDocument,
@@ -55,7 +58,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewDashboard,
         Action::ViewOrg,
         Action::CreateOrg,
@@ -79,6 +82,7 @@ impl Action {
         Action::ViewReport,
         Action::VerifyReport,
         Action::TriageReport,
+        Action::ReviewInbox,
         Action::DraftDocument,
         Action::IssueDocument,
     ];
@@ -108,6 +112,7 @@ impl Action {
             Action::ViewReport => "view_report",
             Action::VerifyReport => "verify_report",
             Action::TriageReport => "triage_report",
+            Action::ReviewInbox => "review_inbox",
             Action::DraftDocument => "draft_document",
             Action::IssueDocument => "issue_document",
         }
@@ -170,6 +175,7 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
                 | ViewReport
                 | VerifyReport
                 | TriageReport
+                | ReviewInbox
                 | DraftDocument
                 | IssueDocument
         ),
@@ -217,7 +223,8 @@ pub fn allowed(role: Role, action: Action, reach: Reach) -> bool {
             CreateOrg => subtree,
             ArchiveOrg => reach == Reach::Below,
             CreateUser | EditUser | DisableUser | ViewAudit | IssueRoster | Delegate
-            | ImportRegistry | VerifyReport | TriageReport | DraftDocument | IssueDocument => false,
+            | ImportRegistry | VerifyReport | TriageReport | ReviewInbox | DraftDocument
+            | IssueDocument => false,
         },
     }
 }
@@ -279,6 +286,7 @@ mod tests {
         (Action::ViewReport,     ["YYY", "YYY", "YYY", "YYY", "NNN", "YYN", "YYY"]),
         (Action::VerifyReport,   ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
         (Action::TriageReport,   ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
+        (Action::ReviewInbox,    ["YYY", "YYY", "NNN", "NNN", "NNN", "NNN", "NNN"]),
         (Action::DraftDocument,  ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
         (Action::IssueDocument,  ["YYY", "YYY", "YYY", "YYY", "NNN", "NNN", "NNN"]),
     ];

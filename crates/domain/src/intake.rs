@@ -149,7 +149,9 @@ pub fn looks_serious(s: SeriousSigns<'_>) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     INTERRUPTION_WORDS.iter().any(|w| {
         let needle: Vec<&str> = w.split(' ').collect();
-        words.windows(needle.len()).any(|win| win == needle.as_slice())
+        words
+            .windows(needle.len())
+            .any(|win| win == needle.as_slice())
     })
 }
 
@@ -177,10 +179,25 @@ mod tests {
 
     #[test]
     fn not_handled_with_a_service_interrupted_is_serious() {
-        assert!(signs(Some(2), false, false, "Cổng thông tin bị GIÁN ĐOẠN từ 8 giờ"));
-        assert!(signs(None, false, false, "Hệ thống thư điện tử ngừng hoạt động."));
+        assert!(signs(
+            Some(2),
+            false,
+            false,
+            "Cổng thông tin bị GIÁN ĐOẠN từ 8 giờ"
+        ));
+        assert!(signs(
+            None,
+            false,
+            false,
+            "Hệ thống thư điện tử ngừng hoạt động."
+        ));
         assert!(signs(None, false, false, "The portal is down"));
-        assert!(!signs(None, false, false, "Phát hiện mã độc trên một máy trạm"));
+        assert!(!signs(
+            None,
+            false,
+            false,
+            "Phát hiện mã độc trên một máy trạm"
+        ));
         assert!(signs(None, false, false, "Máy chủ bị sập"));
         // Whole words only: "sáp nhập" folds to "sap nhap", which is no outage.
         assert!(!signs(None, false, false, "Sau khi sáp nhập đơn vị"));

@@ -117,7 +117,7 @@ impl FieldError {
             Reason::Ended => t(lang, "err.ended").to_string(),
             Reason::NotVerified => t(lang, "err.not_verified").to_string(),
             Reason::WrongState => t(lang, "err.wrong_state").to_string(),
-            Reason::NotFound => t(lang, "err.not_found").to_string(),
+            Reason::NotFound => t(lang, "err.no_such").to_string(),
         };
         format!("{label}: {reason}")
     }

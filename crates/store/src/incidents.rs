@@ -60,7 +60,9 @@ fn placeholder() -> String {
     format!(
         "{}-{}-{}",
         std::process::id(),
-        ungcuu_domain::time::now().timestamp_nanos_opt().unwrap_or(0),
+        ungcuu_domain::time::now()
+            .timestamp_nanos_opt()
+            .unwrap_or(0),
         N.fetch_add(1, Ordering::Relaxed)
     )
 }

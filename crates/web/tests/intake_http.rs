@@ -328,7 +328,7 @@ async fn the_public_form_keeps_a_report_marked_unverified_and_confidential_repor
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let reports = e
         .app
-        .list_reports(&ungcuu_app::Actor::cli(), 1)
+        .list_reports(&ungcuu_app::Actor::cli(), &Default::default())
         .await
         .unwrap();
     assert_eq!(reports[0].channel, "public");

@@ -1,12 +1,14 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 
 mod attachments;
+mod documents;
 mod handlers;
 mod import;
 mod openapi;
 mod registry;
 mod reports;
 mod roster;
+mod triage;
 
 use crate::error::ApiError;
 use crate::{AppState, Ctx};
@@ -44,7 +46,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tokens/{id}/revoke", post(handlers::revoke_token))
         .route("/audit", get(handlers::audit))
-        .route("/reports", post(reports::file))
+        .route("/reports", post(reports::file).get(triage::list))
+        .route("/reports/{tracking_code}/verification", post(triage::verify))
+        .route("/reports/{tracking_code}/triage", post(triage::triage))
+        .route("/incidents", get(triage::incidents))
+        .route("/incidents/{code}", get(triage::incident))
         .route("/reports/{tracking_code}", get(reports::get))
         .route(
             "/reports/{tracking_code}/attachments",
@@ -84,6 +90,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/export/{kind}", get(import::export))
+        .merge(documents::routes())
         .fallback(|ctx: Ctx| async move {
             ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
         })

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
 
-use super::{attachments, handlers, import, registry, reports, roster};
+use super::{attachments, handlers, import, registry, reports, roster, triage};
+use super::documents;
 use axum::Json;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,12 +29,14 @@ impl Modify for Bearer {
         handlers::list_tokens, handlers::create_token, handlers::revoke_token,
         handlers::audit,
         reports::file, reports::get,
+        triage::list, triage::verify, triage::triage, triage::incidents, triage::incident,
         attachments::upload, attachments::list, attachments::download,
         registry::list_systems, registry::get_system, registry::create_system, registry::update_system, registry::retire_system,
         registry::list_contacts, registry::set_contact,
         import::import, import::export,
         roster::roster, roster::rosters, roster::issue_roster,
         roster::delegations, roster::create_delegation, roster::revoke_delegation, roster::authority,
+        documents::form_file, documents::final_report, documents::save_final_report, documents::list, documents::draft, documents::document, documents::issue, documents::file, documents::attach, documents::copy_file,
     ),
     modifiers(&Bearer),
     security(("bearer" = []))

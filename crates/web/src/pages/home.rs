@@ -15,7 +15,7 @@ pub fn routes() -> Router<AppState> {
     let mut r = Router::new().route("/", get(dashboard));
     for (key, path, id) in crate::render::NAV
         .iter()
-        .filter(|(_, _, id)| !["admin", "registry", "intake"].contains(id))
+        .filter(|(_, _, id)| !["admin", "registry", "intake", "incidents"].contains(id))
     {
         let (key, id) = (*key, *id);
         r = r.route(path, get(move |s: Signed| area(s, key, id)));

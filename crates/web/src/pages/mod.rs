@@ -4,12 +4,14 @@ mod account;
 mod admin;
 pub(crate) mod attachments;
 mod auth;
+pub(crate) mod documents;
 mod home;
 pub(crate) mod import;
 mod intake;
 mod registry;
 mod roster;
 mod systems;
+mod triage;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -25,10 +27,12 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(registry::routes())
         .merge(intake::routes())
+        .merge(triage::routes())
         .merge(roster::routes())
         .merge(systems::routes())
         .merge(import::routes())
         .merge(attachments::routes())
+        .merge(documents::routes())
 }
 
 /// A submitted form. Undecodable bytes become U+FFFD, which validation then refuses with the

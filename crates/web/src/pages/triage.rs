@@ -1,0 +1,596 @@
+//! The desk's pages for one report (verify, open or join an incident, split, close as not an
+//! incident), the incidents, a person's notices, and the public tracking page.
+
+use super::Posted;
+use super::intake::{ReportRow, report_row};
+use crate::context::Signed;
+use crate::error::PageError;
+use crate::render::{Chrome, FormErrors, page, when};
+use crate::{AppState, Ctx};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_app::triage::{IncidentView, ReportView, TrackStatus, VerifyInput};
+use ungcuu_app::{Actor, AppError};
+use ungcuu_domain::Action;
+use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
+use ungcuu_domain::org::OrgPath;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/intake/{code}", get(detail))
+        .route("/intake/{code}/verify", post(verify))
+        .route("/intake/{code}/accept", post(accept))
+        .route("/intake/{code}/split", post(split))
+        .route("/intake/{code}/reject", post(reject))
+        .route("/incidents", get(incidents))
+        .route("/incidents/{code}", get(incident))
+        .route("/notices", get(notices))
+        .route("/notices/read", post(read_notices))
+        .route("/track", get(track))
+}
+
+/// One line of the report as filed: label key and value.
+pub struct Line {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "triage/report.html")]
+struct Detail {
+    c: Chrome,
+    v: ReportView,
+    lines: Vec<Line>,
+    status_key: &'static str,
+    channel_key: String,
+    received: String,
+    detected: String,
+    methods: Vec<(&'static str, &'static str)>,
+    can_verify: bool,
+    can_triage: bool,
+    can_split: bool,
+    errors: FormErrors,
+    /// What was typed, kept when the form comes back with errors.
+    typed: Typed,
+    verifications: Vec<(String, &'static str, String, String)>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Typed {
+    method: String,
+    note: String,
+    incident: String,
+    reason: String,
+}
+
+impl Detail {
+    fn method_is(&self, code: &str) -> bool {
+        self.typed.method == code
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "common.yes" } else { "common.no" }
+}
+
+/// The report as filed, in the order of Phụ lục I, each value as a line of text.
+fn lines(c: &Chrome, v: &ReportView) -> Vec<Line> {
+    let f = &v.form;
+    let s = &f.system;
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let list = |l: &[String]| l.join(", ");
+    vec![
+        Line {
+            label: "field.reporter.org_name",
+            value: f.reporter.org_name.clone(),
+        },
+        Line {
+            label: "field.reporter.address",
+            value: f.reporter.address.clone(),
+        },
+        Line {
+            label: "field.reporter.phone",
+            value: f.reporter.phone.clone(),
+        },
+        Line {
+            label: "field.reporter.email",
+            value: f.reporter.email.clone(),
+        },
+        Line {
+            label: "field.contact.name",
+            value: f.contact.name.clone(),
+        },
+        Line {
+            label: "field.contact.title",
+            value: opt(&f.contact.title),
+        },
+        Line {
+            label: "field.contact.phone",
+            value: f.contact.phone.clone(),
+        },
+        Line {
+            label: "field.contact.email",
+            value: f.contact.email.clone(),
+        },
+        Line {
+            label: "field.system.owner_name",
+            value: opt(&s.owner_name),
+        },
+        Line {
+            label: "field.system.operator_name",
+            value: s.operator_name.clone(),
+        },
+        Line {
+            label: "field.system.name",
+            value: opt(&s.name),
+        },
+        Line {
+            label: "field.system.domains",
+            value: list(&s.domains),
+        },
+        Line {
+            label: "field.system.ips",
+            value: list(&s.ips),
+        },
+        Line {
+            label: "field.system.public_ip_ranges",
+            value: list(&s.public_ip_ranges),
+        },
+        Line {
+            label: "field.system.security_level",
+            value: s.security_level.map(|l| l.to_string()).unwrap_or_default(),
+        },
+        Line {
+            label: "field.system.security_provider",
+            value: opt(&s.security_provider),
+        },
+        Line {
+            label: "field.system.connectivity_provider",
+            value: opt(&s.connectivity_provider),
+        },
+        Line {
+            label: "field.system.os",
+            value: opt(&s.os),
+        },
+        Line {
+            label: "field.system.os_version",
+            value: opt(&s.os_version),
+        },
+        Line {
+            label: "field.system.services",
+            value: list(&s.services),
+        },
+        Line {
+            label: "field.system.measures",
+            value: list(&s.measures),
+        },
+        Line {
+            label: "field.system.purpose",
+            value: opt(&s.purpose),
+        },
+        Line {
+            label: "field.description",
+            value: f.description.clone(),
+        },
+        Line {
+            label: "field.detected_at",
+            value: when(&f.detected_at),
+        },
+        Line {
+            label: "field.handled",
+            value: c.t(yes_no(f.handled)).to_string(),
+        },
+        Line {
+            label: "field.detection_methods",
+            value: list(&f.detection_methods),
+        },
+        Line {
+            label: "field.already_notified",
+            value: list(&f.already_notified),
+        },
+        Line {
+            label: "field.attachments_note",
+            value: opt(&f.attachments_note),
+        },
+        Line {
+            label: "field.confidential",
+            value: c.t(yes_no(f.confidential)).to_string(),
+        },
+        Line {
+            label: "field.support_requested",
+            value: opt(&f.support_requested),
+        },
+        Line {
+            label: "field.reported_at",
+            value: when(&f.reported_at),
+        },
+    ]
+}
+
+async fn org_path(st: &AppState, org: Option<i64>) -> Option<OrgPath> {
+    match org {
+        Some(o) => ungcuu_store::orgs::get(&st.app.db, ungcuu_domain::OrgId(o))
+            .await
+            .ok()
+            .map(|o| o.path),
+        None => None,
+    }
+}
+
+async fn render_detail(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    code: &str,
+    errors: FormErrors,
+    typed: Typed,
+    status: StatusCode,
+) -> Response {
+    let v = match st.app.report_view(actor, code).await {
+        Ok(v) => v,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(ctx, "intake").with_notice(None);
+    let path = org_path(st, v.report.org_id).await;
+    let status_key = ReportStatus::parse(&v.report.status)
+        .unwrap_or(ReportStatus::Received)
+        .label_key();
+    let received_state = v.report.status == ReportStatus::Received.code();
+    let can_triage = actor.can(Action::TriageReport, path.as_ref());
+    let can_split = can_triage
+        && v.report.status == ReportStatus::Accepted.code()
+        && v.incident.as_ref().is_some_and(|i| i.reports > 1);
+    let verifications = v
+        .verifications
+        .iter()
+        .map(|x| {
+            (
+                when(&x.verified_at),
+                VerificationMethod::parse(&x.method)
+                    .map(|m| m.label_key())
+                    .unwrap_or("verify.method.other"),
+                x.note.clone(),
+                x.verifier.clone(),
+            )
+        })
+        .collect();
+    let d = Detail {
+        lines: lines(&c, &v),
+        status_key,
+        channel_key: format!("report.channel.{}", v.report.channel),
+        received: when(&v.report.received_at),
+        detected: when(&v.report.detected_at),
+        methods: VerificationMethod::ALL
+            .iter()
+            .map(|m| (m.code(), m.label_key()))
+            .collect(),
+        can_verify: actor.can(Action::VerifyReport, path.as_ref()),
+        can_triage: can_triage && received_state,
+        can_split,
+        errors,
+        typed,
+        verifications,
+        c,
+        v,
+    };
+    page(&d, status)
+}
+
+async fn detail(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+) -> Response {
+    render_detail(
+        &st,
+        &ctx,
+        &actor,
+        &code,
+        FormErrors::default(),
+        Typed::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a desk action: back to the report, or the report again with the errors named.
+async fn after<T>(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    code: &str,
+    typed: Typed,
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+) -> Response {
+    match result {
+        Ok(v) => Redirect::to(&to(v)).into_response(),
+        Err(AppError::Invalid(i)) => {
+            render_detail(
+                st,
+                ctx,
+                actor,
+                code,
+                FormErrors::new(&i.0, ctx.lang),
+                typed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+async fn verify(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+    Posted(t): Posted<Typed>,
+) -> Response {
+    let input = VerifyInput {
+        method: t.method.clone(),
+        note: t.note.clone(),
+    };
+    let r = st.app.verify_report(&actor, &code, &input).await;
+    after(&st, &ctx, &actor, &code, t, r, |_| {
+        format!("/intake/{code}")
+    })
+    .await
+}
+
+async fn accept(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+    Posted(t): Posted<Typed>,
+) -> Response {
+    let r = st.app.accept_report(&actor, &code, &t.incident).await;
+    after(&st, &ctx, &actor, &code, t, r, |i| {
+        format!("/incidents/{}", i.code)
+    })
+    .await
+}
+
+async fn split(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+) -> Response {
+    let r = st.app.split_report(&actor, &code).await;
+    after(&st, &ctx, &actor, &code, Typed::default(), r, |i| {
+        format!("/incidents/{}", i.code)
+    })
+    .await
+}
+
+async fn reject(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+    Posted(t): Posted<Typed>,
+) -> Response {
+    let reason = t.reason.clone();
+    let r = st.app.reject_report(&actor, &code, &reason).await;
+    after(&st, &ctx, &actor, &code, t, r, |_| {
+        format!("/intake/{code}")
+    })
+    .await
+}
+
+pub struct IncidentRow {
+    pub code: String,
+    pub title: String,
+    pub opened: String,
+    pub reports: i64,
+    pub serious: bool,
+    pub confidential: bool,
+}
+
+#[derive(Template)]
+#[template(path = "triage/incidents.html")]
+struct Incidents {
+    c: Chrome,
+    rows: Vec<IncidentRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    page: i64,
+}
+
+async fn incidents(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let list = match st.app.list_incidents(&actor, q.page).await {
+        Ok(l) => l,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let rows = list
+        .into_iter()
+        .map(|i| IncidentRow {
+            opened: when(&i.opened_at),
+            code: i.code,
+            title: i.title,
+            reports: i.reports,
+            serious: i.serious,
+            confidential: i.confidential,
+        })
+        .collect();
+    page(
+        &Incidents {
+            c: Chrome::new(&ctx, "incidents"),
+            rows,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "triage/incident.html")]
+struct IncidentPage {
+    c: Chrome,
+    v: IncidentView,
+    opened: String,
+    rows: Vec<ReportRow>,
+}
+
+async fn incident(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Path(code): Path<String>,
+) -> Response {
+    let v = match st.app.incident_view(&actor, &code).await {
+        Ok(v) => v,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(&ctx, "incidents");
+    let rows = v
+        .reports
+        .iter()
+        .cloned()
+        .map(|r| report_row(&c, r, st.app.cfg.report_days))
+        .collect();
+    page(
+        &IncidentPage {
+            opened: when(&v.incident.opened_at),
+            c,
+            v,
+            rows,
+        },
+        StatusCode::OK,
+    )
+}
+
+pub struct NoticeRow {
+    pub id: i64,
+    pub text: &'static str,
+    pub code: String,
+    pub org: String,
+    pub at: String,
+    pub unread: bool,
+    pub serious: bool,
+    pub confidential: bool,
+}
+
+#[derive(Template)]
+#[template(path = "triage/notices.html")]
+struct Notices {
+    c: Chrome,
+    rows: Vec<NoticeRow>,
+}
+
+async fn notices(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+    let list = match st.app.notifications(&actor).await {
+        Ok(l) => l,
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+    };
+    let c = Chrome::new(&ctx, "dashboard");
+    let rows = list
+        .into_iter()
+        .map(|n| {
+            let p: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
+            let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
+            let confidential = p["confidential"].as_bool().unwrap_or(false);
+            NoticeRow {
+                id: n.id,
+                text: ungcuu_domain::i18n::lookup(ctx.lang, &format!("notice.{}", n.kind))
+                    .unwrap_or("—"),
+                code: s("tracking_code"),
+                // The organisation of a confidential report is not repeated in lists.
+                org: if confidential {
+                    String::new()
+                } else {
+                    s("org")
+                },
+                at: when(&n.created_at),
+                unread: n.read_at.is_none(),
+                serious: p["serious"].as_bool().unwrap_or(false),
+                confidential,
+            }
+        })
+        .collect();
+    page(&Notices { c, rows }, StatusCode::OK)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReadForm {
+    id: Option<i64>,
+}
+
+async fn read_notices(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Posted(f): Posted<ReadForm>,
+) -> Response {
+    super::done(
+        st.app.mark_notifications_read(&actor, f.id).await,
+        "/notices",
+        ctx.lang,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "triage/track.html")]
+struct Track {
+    c: Chrome,
+    code: String,
+    found: Option<TrackStatus>,
+    status_key: &'static str,
+    received: String,
+    asked: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TrackQuery {
+    code: String,
+}
+
+/// Public: anyone with a tracking code learns where the report stands, nothing more. Limited
+/// like the public form, so codes cannot be guessed by brute force.
+async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Response {
+    let asked = !q.code.trim().is_empty();
+    if asked && let Err(secs) = st.limits.signin.check(&format!("track:{}", ctx.ip)) {
+        return PageError::RateLimited(ctx.lang, secs).into_response();
+    }
+    let found = if asked {
+        st.app.track(&q.code).await.ok()
+    } else {
+        None
+    };
+    let status_key = found
+        .as_ref()
+        .and_then(|f| ReportStatus::parse(&f.status))
+        .unwrap_or(ReportStatus::Received)
+        .label_key();
+    let received = found
+        .as_ref()
+        .map(|f| when(&f.received_at))
+        .unwrap_or_default();
+    let status = if asked && found.is_none() {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    page(
+        &Track {
+            c: Chrome::new(&ctx, "intake"),
+            code: q.code.trim().to_string(),
+            found,
+            status_key,
+            received,
+            asked,
+        },
+        status,
+    )
+}
