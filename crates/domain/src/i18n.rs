@@ -57,6 +57,7 @@ mod core;
 mod documents;
 mod import;
 mod intake;
+mod mail;
 mod registry;
 mod roster;
 mod triage;
@@ -72,6 +73,7 @@ pub static CATALOGUE: &[&[(&str, &str, &str)]] = &[
     import::ENTRIES,
     attachments::ENTRIES,
     triage::ENTRIES,
+    mail::ENTRIES,
 ];
 
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -24,6 +24,9 @@ pub struct Outgoing {
     /// Message-ID of the mail this answers (with or without angle brackets): sets In-Reply-To
     /// and References so the reply threads under the report in the sender's mail client.
     pub in_reply_to: Option<String>,
+    /// The Message-ID to send under (with or without angle brackets); a fresh one when None.
+    /// A queued mail keeps one id across attempts, so a resend after a crash is recognisable.
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +59,7 @@ pub async fn send(
             subject: subject.to_string(),
             text_body: text_body.to_string(),
             in_reply_to: None,
+            message_id: None,
         },
     )
     .await
@@ -167,6 +171,14 @@ pub fn build(mail: &Outgoing) -> Result<Message, OutboundError> {
         let id = format!("<{}>", id.trim_matches(['<', '>']));
         builder = builder.in_reply_to(id.clone()).references(id);
     }
+    if let Some(id) = mail
+        .message_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        builder = builder.message_id(Some(format!("<{}>", id.trim_matches(['<', '>']))));
+    }
     builder
         .header(ContentType::TEXT_PLAIN)
         .body(mail.text_body.clone())
@@ -199,9 +211,11 @@ mod tests {
             subject: "Re: [TBSC] Sự cố".into(),
             text_body: "Mã theo dõi: ABC".into(),
             in_reply_to: Some("abc@x.vn".into()),
+            message_id: Some("outbox-7@ungcuu".into()),
         })
         .unwrap();
         let text = String::from_utf8(m.formatted()).unwrap();
+        assert!(text.contains("Message-ID: <outbox-7@ungcuu>"), "{text}");
         assert!(text.contains("In-Reply-To: <abc@x.vn>"), "{text}");
         assert!(text.contains("References: <abc@x.vn>"), "{text}");
     }

@@ -56,6 +56,7 @@ async fn a_reply_carries_in_reply_to_and_goes_to_every_recipient() {
             subject: "Re: [TBSC] Sự cố".into(),
             text_body: "Đã nhận.".into(),
             in_reply_to: Some("<orig-1@bacninh.gov.vn>".into()),
+            message_id: None,
         },
     )
     .await

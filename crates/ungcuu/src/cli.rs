@@ -91,6 +91,15 @@ pub struct ServeArgs {
     /// Outbound mail relay, e.g. smtp://127.0.0.1:25.
     #[arg(long, env = "UNGCUU_SMTP_RELAY")]
     pub smtp_relay: Option<String>,
+    /// Largest mail accepted over SMTP, in bytes; larger mail is refused with 552.
+    #[arg(long, env = "UNGCUU_SMTP_MAX_BYTES", default_value_t = 25 * 1024 * 1024)]
+    pub smtp_max_bytes: usize,
+    /// Sender address of outgoing mail (acknowledgements, notices).
+    #[arg(long, env = "UNGCUU_SMTP_FROM", default_value = "ungcuu@localhost")]
+    pub smtp_from: String,
+    /// Seconds before the first retry of a mail the relay did not take (doubling to an hour).
+    #[arg(long, env = "UNGCUU_SMTP_RETRY_SECS", default_value_t = 60)]
+    pub smtp_retry_secs: u64,
     /// Load the demo province when the database is empty.
     #[arg(long)]
     pub demo: bool,
@@ -429,17 +438,17 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
             "Tài khoản quản trị đầu tiên / first administrator: {email}  mật khẩu / password: {password}"
         );
     }
-    for (name, set) in [
-        ("UNGCUU_SMTP_LISTEN", &args.smtp_listen),
-        ("UNGCUU_SMTP_RELAY", &args.smtp_relay),
-    ] {
-        if set.is_some() {
-            tracing::warn!(
-                setting = name,
-                "set, but this build does not use it yet (mail intake and object storage come with the intake issue)"
-            );
-        }
-    }
+    let mail = crate::gateway::start(
+        &app,
+        crate::gateway::MailSettings {
+            listen: args.smtp_listen.clone(),
+            relay: args.smtp_relay.clone(),
+            max_bytes: args.smtp_max_bytes,
+            from: args.smtp_from.clone(),
+            retry_secs: args.smtp_retry_secs,
+        },
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -455,6 +464,7 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     tracing::info!(listen = %args.listen, backend = ?app.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "ready");
     println!("ungcuu: http://{}", args.listen);
     ungcuu_web::serve(listener, state, shutdown_signal()).await?;
+    mail.stop().await;
     sweeper.abort();
     app.db.close().await;
     tracing::info!("stopped");

@@ -1,6 +1,8 @@
 //! The `ungcuu` command: serve, migrate, demo, admin, audit, backup, restore (API.md).
 
 mod cli;
+mod delivery;
+mod gateway;
 
 use clap::Parser;
 

@@ -1,0 +1,121 @@
+//! Strings of mail intake: the desk's mailbox (thư chưa thành báo cáo), and the notes a report
+//! made from mail carries.
+
+pub static ENTRIES: &[(&str, &str, &str)] = &[
+    (
+        "mailin.cut",
+        "Nội dung quá dài nên đã được cắt bớt; toàn văn nằm trong thư gốc",
+        "Too long, so cut here; the full text is in the original mail",
+    ),
+    (
+        "mailin.unusable",
+        "Giá trị trong thư không dùng được",
+        "Values in the mail that could not be used",
+    ),
+    ("inbox.title", "Hộp thư tiếp nhận", "Intake mailbox"),
+    (
+        "inbox.lead",
+        "Thư gửi đến địa chỉ tiếp nhận. Thư [TBSC] tự trở thành báo cáo; thư khác chờ Thường trực xem xét để lập báo cáo hoặc bỏ qua kèm lý do. Không thư nào bị xóa.",
+        "Mail sent to the intake address. [TBSC] mail becomes a report by itself; other mail waits for the standing desk to file it as a report or dismiss it with a reason. No mail is deleted.",
+    ),
+    ("inbox.link", "Hộp thư tiếp nhận", "Intake mailbox"),
+    (
+        "inbox.pending_count",
+        "{n} thư chờ xem xét",
+        "{n} waiting for review",
+    ),
+    ("inbox.none", "Không có thư nào.", "No mail."),
+    ("inbox.filter.any", "Tất cả", "All"),
+    ("inbox.filter.show", "Lọc", "Filter"),
+    ("inbox.col.received", "Thời điểm nhận", "Received"),
+    ("inbox.col.from", "Người gửi", "From"),
+    ("inbox.col.subject", "Tiêu đề", "Subject"),
+    ("inbox.col.status", "Tình trạng", "Status"),
+    ("inbox.status.pending", "Chờ xem xét", "Waiting for review"),
+    ("inbox.status.report", "Đã thành báo cáo", "Became a report"),
+    ("inbox.status.dismissed", "Đã bỏ qua", "Dismissed"),
+    ("inbox.item_title", "Thư tiếp nhận", "Intake mail"),
+    ("inbox.from", "Người gửi", "From"),
+    (
+        "inbox.no_sender",
+        "(không có địa chỉ người gửi)",
+        "(no sender address)",
+    ),
+    (
+        "inbox.registered_sender",
+        "Địa chỉ đã đăng ký của",
+        "Registered address of",
+    ),
+    (
+        "inbox.unverified_sender",
+        "Địa chỉ không khớp đầu mối đã đăng ký: chưa xác minh",
+        "Not a registered contact's address: unverified",
+    ),
+    ("inbox.subject", "Tiêu đề", "Subject"),
+    ("inbox.no_subject", "(không có tiêu đề)", "(no subject)"),
+    (
+        "inbox.sent_at",
+        "Ngày gửi (theo thư)",
+        "Sent (as the mail says)",
+    ),
+    ("inbox.received_at", "Thời điểm nhận", "Received"),
+    ("inbox.size", "Kích thước", "Size"),
+    ("inbox.body", "Nội dung thư", "Message"),
+    (
+        "inbox.empty_body",
+        "(thư không có nội dung văn bản)",
+        "(the mail has no text)",
+    ),
+    ("inbox.attachments", "Tệp đính kèm", "Attachments"),
+    (
+        "inbox.no_attachments",
+        "Không có tệp đính kèm.",
+        "No attachments.",
+    ),
+    ("inbox.sha256", "SHA-256", "SHA-256"),
+    (
+        "inbox.problems",
+        "Thông tin còn thiếu hoặc không dùng được",
+        "Missing or unusable information",
+    ),
+    (
+        "inbox.problems_note",
+        "Báo cáo đã được lập với những gì thư có; các mục dưới đây cần bổ sung khi xác minh với người gửi.",
+        "The report was filed with what the mail had; the items below need completing when the sender is checked.",
+    ),
+    (
+        "inbox.truncated",
+        "Thư quá dài: phần hiển thị đã bị cắt bớt. Thư gốc được lưu đầy đủ.",
+        "The mail was too long: what is shown was cut. The original is kept whole.",
+    ),
+    (
+        "inbox.malformed",
+        "Cấu trúc MIME của thư bị hỏng: nội dung được giữ nguyên dạng thô.",
+        "The mail's MIME structure is broken: its content is kept as raw text.",
+    ),
+    (
+        "inbox.raw",
+        "Tải thư gốc (.eml)",
+        "Download the original (.eml)",
+    ),
+    ("inbox.report", "Báo cáo", "Report"),
+    ("inbox.reviewed", "Người xem xét", "Reviewed by"),
+    ("inbox.dismiss", "Bỏ qua thư này", "Dismiss this mail"),
+    (
+        "inbox.dismiss_hint",
+        "Ví dụ: thư quảng cáo, thư trùng với báo cáo đã có.",
+        "For example: advertising, a copy of a report already filed.",
+    ),
+    (
+        "inbox.file",
+        "Lập báo cáo từ thư này",
+        "File a report from this mail",
+    ),
+    (
+        "inbox.file_note",
+        "Biểu mẫu đã được điền sẵn từ nội dung thư; bổ sung các mục còn thiếu rồi gửi. Người gửi thư sẽ nhận mã theo dõi.",
+        "The form is prefilled from the mail; complete what is missing and send. The sender will get the tracking code.",
+    ),
+    ("inbox.back", "Về hộp thư", "Back to the mailbox"),
+    ("inbox.tbsc", "Thư [TBSC]", "[TBSC] mail"),
+];
