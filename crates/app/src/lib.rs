@@ -8,6 +8,7 @@ pub mod audit;
 pub mod contacts;
 pub mod demo;
 mod demo_registry;
+pub mod documents;
 mod error;
 pub mod import;
 pub mod mail_intake;
