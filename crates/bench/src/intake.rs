@@ -335,6 +335,38 @@ fn row(i: u64, now: DateTime<Utc>) -> Row {
 const INSERT: &str = "INSERT INTO reports (tracking_code, org_id, channel, verified, confidential, reporter_org_name, \
      system_name, description, security_level, handled, detected_at, reported_at, received_at, form_json, status, \
      serious, search) VALUES ($1,$2,'api',false,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'received',$13,$14) RETURNING id";
+const INSERT_NOTICE: &str = "INSERT INTO notifications (user_id, kind, report_id, params, created_at) \
+     VALUES ($1, 'report.new', $2, $3, $4) RETURNING id";
+const INSERT_MAIL: &str = "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) \
+     VALUES ('mail', $1, $2, $2) RETURNING id";
+
+/// The notice and the two mails (to the desk, and the acknowledgement to the reporter) the
+/// server writes with every report, about as long.
+fn notices(r: &Row) -> (String, [String; 2]) {
+    let params = json!({"tracking_code": r.code, "org": r.org, "serious": r.level >= 4,
+        "confidential": r.confidential})
+    .to_string();
+    let mail = |to: &str, subject: &str| {
+        json!({"to": to, "subject": format!("{subject}: {}", r.code),
+            "body": format!("Mã theo dõi / tracking code: {}\nĐơn vị / organisation: {}\nHệ thống / system: {}\n\
+                Xem tại / open: http://127.0.0.1:8080/intake/{}", r.code, r.org, r.system, r.code)})
+        .to_string()
+    };
+    (
+        params,
+        [
+            mail(
+                "thuongtruc@bench.ungcuu.vn",
+                "Báo cáo sự cố mới / New incident report",
+            ),
+            mail(
+                "huong.nt@bacninh.gov.vn",
+                "Đã nhận báo cáo / Report received",
+            ),
+        ],
+    )
+}
+
 const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, object_id, \
      before_json, after_json, prev_hash, hash) VALUES ($1,$2,NULL,$3,'report.file','report',$4,NULL,$5,$6,$7)";
 
@@ -391,9 +423,10 @@ macro_rules! bind_audit {
     };
 }
 
-/// One report, one transaction, committed durably: the report row, its audit row chained
-/// to the head (locked on PostgreSQL, as the server does), the head moved on.
-pub async fn raw_file(raw: &Raw, i: u64, org: i64) -> anyhow::Result<()> {
+/// One report, one transaction, committed durably, with the rows the server writes: the
+/// report, the desk's notice (`desk` is its user), two mails in the outbox, the audit row
+/// chained to the head (locked on PostgreSQL, as the server does), the head moved on.
+pub async fn raw_file(raw: &Raw, i: u64, org: i64, desk: i64) -> anyhow::Result<()> {
     let now = Utc::now();
     let r = row(i, now);
     match raw {
@@ -402,6 +435,23 @@ pub async fn raw_file(raw: &Raw, i: u64, org: i64) -> anyhow::Result<()> {
             let id: i64 = bind_report!(sqlx::query_scalar(INSERT), r, org, now)
                 .fetch_one(&mut *tx)
                 .await?;
+            // The notice and the mails first, the audit row last: on PostgreSQL the chain's
+            // head stays locked from its read to the commit, so the best order locks it last.
+            let (params, mails) = notices(&r);
+            sqlx::query_scalar::<_, i64>(INSERT_NOTICE)
+                .bind(desk)
+                .bind(id)
+                .bind(&params)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            for m in &mails {
+                sqlx::query_scalar::<_, i64>(INSERT_MAIL)
+                    .bind(m)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            }
             let last: (i64, String) =
                 sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
                     .fetch_one(&mut *tx)
@@ -422,6 +472,23 @@ pub async fn raw_file(raw: &Raw, i: u64, org: i64) -> anyhow::Result<()> {
             let id: i64 = bind_report!(sqlx::query_scalar(INSERT), r, org, now)
                 .fetch_one(&mut *tx)
                 .await?;
+            // The notice and the mails first, the audit row last: on PostgreSQL the chain's
+            // head stays locked from its read to the commit, so the best order locks it last.
+            let (params, mails) = notices(&r);
+            sqlx::query_scalar::<_, i64>(INSERT_NOTICE)
+                .bind(desk)
+                .bind(id)
+                .bind(&params)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            for m in &mails {
+                sqlx::query_scalar::<_, i64>(INSERT_MAIL)
+                    .bind(m)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            }
             let last: (i64, String) = sqlx::query_as(
                 "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
             )
@@ -447,6 +514,7 @@ pub async fn raw_file(raw: &Raw, i: u64, org: i64) -> anyhow::Result<()> {
 pub async fn raw_level(
     url: &str,
     org: i64,
+    desk: i64,
     clients: usize,
     warmup: Duration,
     measure: Duration,
@@ -457,7 +525,7 @@ pub async fn raw_level(
         let raw = raw.clone();
         drive(clients, warmup, measure, seq, move |_, i| {
             let raw = raw.clone();
-            async move { raw_file(&raw, i, org).await }
+            async move { raw_file(&raw, i, org, desk).await }
         })
         .await
     };
