@@ -690,6 +690,10 @@ impl App {
         files: &[StoredFile],
     ) -> Result<MailOutcome, Received> {
         let now = ungcuu_domain::time::now();
+        // PostgreSQL text cannot hold NUL; broken mail carries them. The raw bytes keep them.
+        let body_text = without_nul(&mail.body_text);
+        let subject = without_nul(&mail.subject);
+        let from_name = mail.from_name.as_deref().map(without_nul);
         let sender = mail
             .from_address
             .as_deref()
@@ -712,7 +716,7 @@ impl App {
         );
         let mut input = input_from_extracted(&mail.extracted, &mail.description);
         if input.description.trim().is_empty() {
-            input.description = subject_text(&mail.subject);
+            input.description = subject_text(&subject);
         }
         let mut problems = Vec::new();
         let report = if mail.tbsc {
@@ -756,14 +760,14 @@ impl App {
                 message_key: key,
                 message_id: mail.message_id.as_deref(),
                 from_address: sender.as_deref(),
-                from_name: mail.from_name.as_deref(),
-                subject: &mail.subject,
+                from_name: from_name.as_deref(),
+                subject: &subject,
                 sent_at: mail.sent_at,
                 received_at: now,
                 size_bytes: mail.raw.len() as i64,
                 raw_sha256: &raw_sha,
                 raw_base64: &raw_b64,
-                body_text: &mail.body_text,
+                body_text: &body_text,
                 tbsc: mail.tbsc,
                 extracted_json: &extracted,
                 attachments_json: &files_json,
@@ -1013,6 +1017,10 @@ impl From<StoreError> for Received {
     fn from(e: StoreError) -> Self {
         Received::Failed(e.into())
     }
+}
+
+fn without_nul(s: &str) -> String {
+    s.replace('\0', "\u{FFFD}")
 }
 
 /// The subject without its `[TBSC]` mark, as the description of a mail with no body.
