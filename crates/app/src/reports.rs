@@ -571,10 +571,15 @@ impl App {
 
     /// A report the actor may open, by tracking code; `NotFound` otherwise, so that whether a
     /// confidential report exists is not given away.
+    /// `code` may also be the report's numeric id (API.md names attachments by id).
     pub async fn visible_report(&self, actor: &Actor, code: &str) -> AppResult<Report> {
-        let report = reports::by_tracking_code(&self.db, code.trim())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let code = code.trim();
+        let report = match code.parse::<i64>() {
+            Ok(id) => reports::get(&self.db, id).await?,
+            Err(_) => reports::by_tracking_code(&self.db, &code.to_uppercase())
+                .await?
+                .ok_or(AppError::NotFound)?,
+        };
         self.check_report_visible(actor, &report).await?;
         Ok(report)
     }

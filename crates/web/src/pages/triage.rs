@@ -184,15 +184,21 @@ fn lines(c: &Chrome, v: &ReportView) -> Vec<Line> {
         },
         Line {
             label: "field.handled",
-            value: c.t(yes_no(f.handled)).to_string(),
+            value: c
+                .t(if f.handled {
+                    "intake.handled"
+                } else {
+                    "intake.not_handled"
+                })
+                .to_string(),
         },
         Line {
             label: "field.detection_methods",
-            value: list(&f.detection_methods),
+            value: coded(c, &f.detection_methods),
         },
         Line {
             label: "field.already_notified",
-            value: list(&f.already_notified),
+            value: coded(c, &f.already_notified),
         },
         Line {
             label: "field.attachments_note",
@@ -211,6 +217,31 @@ fn lines(c: &Chrome, v: &ReportView) -> Vec<Line> {
             value: when(&f.reported_at),
         },
     ]
+}
+
+/// The form's coded answers (`ids`, `notified_by:…`) in words, as the form shows them.
+fn coded(c: &Chrome, items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            let (code, text) = i.split_once(':').unwrap_or((i.as_str(), ""));
+            let key = match code {
+                "ids" => "intake.by_ids",
+                "log_review" => "intake.by_logs",
+                "notified_by" => "intake.by_notice",
+                "network_member" => "intake.to_member",
+                "isp" => "intake.to_isp",
+                "coordinator" => "intake.to_coordinator",
+                _ => "common.other",
+            };
+            if text.is_empty() {
+                c.t(key).to_string()
+            } else {
+                format!("{} {text}", c.t(key))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 async fn org_path(st: &AppState, org: Option<i64>) -> Option<OrgPath> {
