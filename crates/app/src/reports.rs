@@ -552,25 +552,78 @@ impl App {
     /// The newest reports the actor may read, as filtered. Confidential reports outside the
     /// actor's circle are left out by the query itself, so pages stay full.
     pub async fn list_reports(&self, actor: &Actor, q: &ReportQuery) -> AppResult<Vec<Report>> {
-        let within = actor.scope(Action::ViewReport)?;
-        let filter = reports::ReportFilter {
-            within,
-            confidential: actor.confidential_scope(),
-            query: Some(ungcuu_domain::text::fold(&q.query)).filter(|s| !s.is_empty()),
-            status: q
-                .status
-                .as_deref()
-                .and_then(ReportStatus::parse)
-                .map(|s| s.code().to_string()),
-            unverified_only: q.unverified_only,
-            limit: 50,
-            offset: (q.page.max(1) - 1) * 50,
-        };
+        let filter = report_filter(actor, q, 50)?;
         Ok(reports::list(&self.db, &filter).await?)
     }
 
-    /// A report the actor may open, by tracking code; `NotFound` otherwise, so that whether a
-    /// confidential report exists is not given away.
+    /// Every report the list would show the actor (same filters, same confidentiality), as a
+    /// CSV file for Excel: UTF-8 with a byte-order mark, times in Vietnam time.
+    pub async fn export_reports(&self, actor: &Actor, q: &ReportQuery) -> AppResult<Vec<u8>> {
+        use ungcuu_domain::i18n::{Lang, t};
+        let mut filter = report_filter(actor, q, 1000)?;
+        filter.offset = 0;
+        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let header = [
+            "report.tracking_code",
+            "report.received_at",
+            "field.reporter.org_name",
+            "field.system.name",
+            "field.system.security_level",
+            "field.detected_at",
+            "report.status",
+            "report.verified",
+            "report.serious",
+            "report.confidential",
+            "report.late",
+            "report.incident",
+            "field.description",
+        ];
+        let fail = |e: csv::Error| AppError::Internal(e.into());
+        out.write_record(header.iter().map(|k| t(Lang::Vi, k)))
+            .map_err(fail)?;
+        let incidents: std::collections::HashMap<i64, String> =
+            ungcuu_store::incidents::codes(&self.db).await?;
+        loop {
+            let page = reports::list(&self.db, &filter).await?;
+            for r in &page {
+                let yes = |b: bool| t(Lang::Vi, if b { "common.yes" } else { "common.no" });
+                let late = ungcuu_domain::intake::lateness(
+                    r.detected_at,
+                    r.received_at,
+                    self.cfg.report_days,
+                )
+                .map(|d| ((d.num_hours() + 23) / 24).to_string())
+                .unwrap_or_default();
+                let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Received);
+                out.write_record([
+                    r.tracking_code.as_str(),
+                    &ungcuu_domain::time::datetime_vn(r.received_at),
+                    &r.reporter_org_name,
+                    &r.system_name,
+                    &r.security_level.map(|l| l.to_string()).unwrap_or_default(),
+                    &ungcuu_domain::time::datetime_vn(r.detected_at),
+                    t(Lang::Vi, status.label_key()),
+                    yes(r.verified),
+                    yes(r.serious),
+                    yes(r.confidential),
+                    &late,
+                    r.incident_id
+                        .and_then(|i| incidents.get(&i))
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    &r.description,
+                ])
+                .map_err(fail)?;
+            }
+            if (page.len() as i64) < filter.limit {
+                break;
+            }
+            filter.offset += filter.limit;
+        }
+        out.into_inner()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))
+    }
+
     /// `code` may also be the report's numeric id (API.md names attachments by id).
     pub async fn visible_report(&self, actor: &Actor, code: &str) -> AppResult<Report> {
         let code = code.trim();
@@ -612,6 +665,24 @@ impl App {
             serde_json::from_str(&report.form_json).map_err(|e| AppError::Internal(e.into()))?;
         Ok((report, form))
     }
+}
+
+/// The list filter for what `q` asks, within what the actor may read: the focal point's
+/// subtree, and confidential reports only in their circle.
+fn report_filter(actor: &Actor, q: &ReportQuery, limit: i64) -> AppResult<reports::ReportFilter> {
+    Ok(reports::ReportFilter {
+        within: actor.scope(Action::ViewReport)?,
+        confidential: actor.confidential_scope(),
+        query: Some(ungcuu_domain::text::fold(&q.query)).filter(|s| !s.is_empty()),
+        status: q
+            .status
+            .as_deref()
+            .and_then(ReportStatus::parse)
+            .map(|s| s.code().to_string()),
+        unverified_only: q.unverified_only,
+        limit,
+        offset: (q.page.max(1) - 1) * limit,
+    })
 }
 
 /// What a report list asks for.

@@ -115,8 +115,11 @@ pub async fn list(
     let mut org_bind: Option<i64> = None;
     if let Some(p) = within {
         texts.push(p.as_str().to_string());
+        // From the subtree's organisations (a handful) to their reports' incidents through
+        // the (org_id, incident_id) index, rather than a join per incident.
         conds.push(format!(
-            "EXISTS (SELECT 1 FROM reports r JOIN orgs o ON o.id = r.org_id WHERE r.incident_id = i.id AND o.path LIKE ${} || '%')",
+            "i.id IN (SELECT r.incident_id FROM reports r WHERE r.org_id IN \
+             (SELECT o.id FROM orgs o WHERE o.path LIKE ${} || '%'))",
             texts.len()
         ));
     }
@@ -137,8 +140,11 @@ pub async fn list(
     } else {
         conds.join(" AND ")
     };
+    // The page's ids first, then its rows with their report counts: counted for 50
+    // incidents, not for every candidate the sort looked at.
     let sql = format!(
-        "{SELECT} WHERE {cond} ORDER BY i.opened_at DESC, i.id DESC LIMIT ${} OFFSET ${}",
+        "{SELECT} WHERE i.id IN (SELECT i.id FROM incidents i WHERE {cond} \
+         ORDER BY i.opened_at DESC, i.id DESC LIMIT ${} OFFSET ${}) ORDER BY i.opened_at DESC, i.id DESC",
         base + 1,
         base + 2
     );
@@ -152,4 +158,11 @@ pub async fn list(
         }
         q.bind(limit).bind(offset).fetch_all(c).await?
     }))
+}
+
+/// Every incident's code by id (exports name the incident of each report).
+pub async fn codes(db: &Db) -> StoreResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> =
+        on_db!(db, c => sqlx::query_as("SELECT id, code FROM incidents").fetch_all(c).await?);
+    Ok(rows.into_iter().collect())
 }

@@ -469,6 +469,27 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
         )
         .await;
         assert_eq!(r.json()[0]["tracking_code"], secret.as_str());
+        // Exports follow the same rule.
+        let r = send(
+            &e.router,
+            api(&taichinh, "GET", "/api/v1/reports/export", None),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        assert!(r.body.contains(&open) && !r.body.contains(&secret) && !r.body.contains("bệnh án"));
+        let r = send(
+            &e.router,
+            api(&yte, "GET", "/api/v1/reports/export?query=benh%20an", None),
+        )
+        .await;
+        assert!(r.body.starts_with('\u{feff}') && r.body.contains("Mã theo dõi"));
+        assert!(r.body.contains(&secret) && r.body.contains("Lộ lọt hồ sơ bệnh án điện tử"));
         // Leadership reads reports, but not confidential ones.
         let ld = sign_in(&e.router, "ld@bn.gov.vn").await;
         assert_eq!(

@@ -60,6 +60,7 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("report.filter.status", "Tình trạng", "Status"),
     ("report.filter.any", "Tất cả", "All"),
+    ("report.export", "Xuất CSV", "Export CSV"),
     ("report.none", "Không có báo cáo nào.", "No reports."),
     ("verify.title", "Xác minh người gửi", "Verify the sender"),
     ("verify.history", "Lịch sử xác minh", "Verification record"),

@@ -29,7 +29,7 @@ impl Modify for Bearer {
         handlers::list_tokens, handlers::create_token, handlers::revoke_token,
         handlers::audit,
         reports::file, reports::get,
-        triage::list, triage::verify, triage::triage, triage::incidents, triage::incident,
+        triage::list, triage::export, triage::verify, triage::triage, triage::incidents, triage::incident,
         attachments::upload, attachments::list, attachments::download,
         registry::list_systems, registry::get_system, registry::create_system, registry::update_system, registry::retire_system,
         registry::list_contacts, registry::set_contact,

@@ -51,6 +51,26 @@ pub async fn list(
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
+#[utoipa::path(get, path = "/api/v1/reports/export", tag = "intake", params(ListParams),
+    responses((status = 200, description = "CSV, UTF-8 with BOM", content_type = "text/csv"), (status = 401, body = ErrorBody)))]
+pub async fn export(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    let q = ReportQuery {
+        query: p.query,
+        status: p.status,
+        unverified_only: p.unverified_only,
+        page: 1,
+    };
+    st.app
+        .export_reports(&c.actor, &q)
+        .await
+        .map(crate::pages::csv_download)
+        .map_err(|e| ApiError::from_app(e, c.lang))
+}
+
 #[utoipa::path(post, path = "/api/v1/reports/{tracking_code}/verification", tag = "intake",
     params(("tracking_code" = String, Path)), request_body = VerifyInput,
     responses((status = 201, body = Verification), (status = 422, body = ValidationErrors), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -6,12 +6,14 @@ pub(crate) mod attachments;
 mod auth;
 pub(crate) mod documents;
 mod home;
+mod inbox;
 pub(crate) mod import;
 mod intake;
 mod registry;
 mod roster;
 mod systems;
 mod triage;
+pub(crate) use triage::csv_download;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -27,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(registry::routes())
         .merge(intake::routes())
+        .merge(inbox::routes())
         .merge(triage::routes())
         .merge(roster::routes())
         .merge(systems::routes())

@@ -10,7 +10,7 @@ use crate::{AppState, Ctx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -22,6 +22,7 @@ use ungcuu_domain::org::OrgPath;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/intake/export.csv", get(export))
         .route("/intake/{code}", get(detail))
         .route("/intake/{code}/verify", post(verify))
         .route("/intake/{code}/accept", post(accept))
@@ -428,6 +429,33 @@ pub struct IncidentRow {
 struct Incidents {
     c: Chrome,
     rows: Vec<IncidentRow>,
+}
+
+/// The list as a CSV file, with the list's filters and its confidentiality.
+async fn export(
+    State(st): State<AppState>,
+    Signed(ctx, actor): Signed,
+    Query(q): Query<ungcuu_app::reports::ReportQuery>,
+) -> Response {
+    match st.app.export_reports(&actor, &q).await {
+        Ok(bytes) => csv_download(bytes),
+        Err(e) => PageError::App(e, ctx.lang).into_response(),
+    }
+}
+
+pub(crate) fn csv_download(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"bao-cao-su-co.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize, Default)]
