@@ -100,6 +100,12 @@ pub struct ServeArgs {
     /// Seconds before the first retry of a mail the relay did not take (doubling to an hour).
     #[arg(long, env = "UNGCUU_SMTP_RETRY_SECS", default_value_t = 60)]
     pub smtp_retry_secs: u64,
+    /// The address people open ungcuu at, for links in mails (default: http://LISTEN).
+    #[arg(long, env = "UNGCUU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days allowed from detection to the report before it is flagged late (TT20 Đ9: 5).
+    #[arg(long, env = "UNGCUU_REPORT_DAYS", default_value_t = 5)]
+    pub report_days: i64,
     /// Load the demo province when the database is empty.
     #[arg(long)]
     pub demo: bool,
@@ -423,6 +429,11 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
         )
         .context("UNGCUU_OBJECT_STORE_URL")?,
         attachment_max_bytes: args.attachment_max_bytes,
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.listen)),
+        report_days: args.report_days.max(1),
         ..AppConfig::default()
     };
     let app = App::new(db, cfg);
