@@ -86,6 +86,21 @@ pub async fn load(
 ) -> anyhow::Result<()> {
     let t = Instant::now();
     let now = Utc::now();
+    // Reports filed through the API since the last load took ids of their own: continue
+    // after them (incidents are only ever bulk-loaded here, so theirs stay `from..to`).
+    let max_report: i64 = match db {
+        Db::Sqlite { read, .. } => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM reports")
+                .fetch_one(read)
+                .await?
+        }
+        Db::Postgres(p) => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM reports")
+                .fetch_one(p)
+                .await?
+        }
+    };
+    let shift = max_report - (from - 1);
     let mut done = from;
     while done < to {
         let end = (done + ROWS_PER_TX as i64).min(to);
@@ -97,7 +112,7 @@ pub async fn load(
                 let mut tx = write.begin().await?;
                 for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                     incidents_sql(chunk).build().execute(&mut *tx).await?;
-                    reports_sql(chunk).build().execute(&mut *tx).await?;
+                    reports_sql(chunk, shift).build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
             }
@@ -105,7 +120,7 @@ pub async fn load(
                 let mut tx = p.begin().await?;
                 for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                     incidents_sql(chunk).build().execute(&mut *tx).await?;
-                    reports_sql(chunk).build().execute(&mut *tx).await?;
+                    reports_sql(chunk, shift).build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
             }
@@ -157,7 +172,7 @@ where
     q
 }
 
-fn reports_sql<DB: sqlx::Database>(rows: &[Gen]) -> QueryBuilder<DB>
+fn reports_sql<DB: sqlx::Database>(rows: &[Gen], shift: i64) -> QueryBuilder<DB>
 where
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     for<'q> bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -174,7 +189,7 @@ where
             "{} {} {} {}",
             g.code, g.org_name, g.system, g.description
         ));
-        b.push_bind(g.i)
+        b.push_bind(g.i + shift)
             .push_bind(g.code.clone())
             .push_bind(g.org)
             .push_bind("api".to_string())
