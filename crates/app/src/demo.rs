@@ -316,6 +316,7 @@ impl App {
         }
         let systems = self.load_demo_registry(&cli).await?;
         self.load_demo_roster(&cli).await?;
+        self.load_demo_reports().await?;
         Ok(Some(DemoSummary {
             orgs: n,
             systems,

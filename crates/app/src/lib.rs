@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod contacts;
 pub mod demo;
+mod demo_intake;
 mod demo_registry;
 pub mod documents;
 mod error;
