@@ -109,23 +109,6 @@ impl MailSink for Gateway {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_our_own_trace_header_is_left_out_of_the_content_hash() {
-        let body = b"From: a@x.vn\r\nSubject: s\r\n\r\nx\r\n";
-        let mut ours = b"Received: from h ([127.0.0.1])\r\n\tby u (ungcuu) with ESMTP;\r\n\tSat, 21 Nov 2026 08:00:00 +0700\r\n".to_vec();
-        ours.extend_from_slice(body);
-        assert_eq!(without_our_trace(&ours), body);
-        let mut theirs = b"Received: from h\r\n\tby mx.example with ESMTP;\r\n\tdate\r\n".to_vec();
-        theirs.extend_from_slice(body);
-        assert_eq!(without_our_trace(&theirs), &theirs[..]);
-        assert_eq!(without_our_trace(body), body);
-    }
-}
-
 /// Mail settings of `serve`.
 pub struct MailSettings {
     /// `UNGCUU_SMTP_LISTEN`: accept mail here; off when None.
@@ -209,4 +192,21 @@ pub async fn start(app: &App, s: MailSettings) -> anyhow::Result<MailTasks> {
         ),
     }
     Ok(MailTasks { stop, tasks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_own_trace_header_is_left_out_of_the_content_hash() {
+        let body = b"From: a@x.vn\r\nSubject: s\r\n\r\nx\r\n";
+        let mut ours = b"Received: from h ([127.0.0.1])\r\n\tby u (ungcuu) with ESMTP;\r\n\tSat, 21 Nov 2026 08:00:00 +0700\r\n".to_vec();
+        ours.extend_from_slice(body);
+        assert_eq!(without_our_trace(&ours), body);
+        let mut theirs = b"Received: from h\r\n\tby mx.example with ESMTP;\r\n\tdate\r\n".to_vec();
+        theirs.extend_from_slice(body);
+        assert_eq!(without_our_trace(&theirs), &theirs[..]);
+        assert_eq!(without_our_trace(body), body);
+    }
 }

@@ -249,7 +249,10 @@ fn crlf(s: &str) -> String {
 
 /// What the capturing relay received: (envelope recipients, raw message).
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<(Vec<String>, String)>>>);
+struct Capture(Arc<Mutex<Vec<Captured>>>);
+
+/// Envelope recipients and the raw message.
+type Captured = (Vec<String>, String);
 
 impl ungcuu_mail::MailSink for Capture {
     fn accept(
