@@ -36,7 +36,7 @@ use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId, Role};
 use ungcuu_store::attachments::{self as files_db, NewAttachment};
 use ungcuu_store::inbox::{self, InboundMail, InboxFilter, NewInboundMail};
-use ungcuu_store::reports::{self, NewReport, Report};
+use ungcuu_store::reports::{self, Report};
 use ungcuu_store::{StoreError, Tx, audit};
 
 /// A file attached to a mail, decoded.
@@ -425,51 +425,6 @@ fn bare_form(input: ReportInput, mail_time: DateTime<Utc>) -> ReportForm {
     }
 }
 
-/// A tracking code people can read out on the phone: no 0/O or 1/I. The same shape as the
-/// other channels' (reports.rs), drawn here because the mail's report is written inside the
-/// mail's own transaction.
-fn tracking_code(at: DateTime<Utc>) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let raw: String = crate::secrets::random_bytes::<8>()
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    format!(
-        "SC-{}-{raw}",
-        at.with_timezone(&ungcuu_domain::time::vietnam())
-            .format("%Y")
-    )
-}
-
-/// Whether the report looks serious, from the form and the registry (as for the other
-/// channels).
-async fn looks_serious(
-    tx: &mut Tx,
-    org: Option<OrgId>,
-    form: &ReportForm,
-    system_name: &str,
-) -> AppResult<bool> {
-    let mut level = form.system.security_level;
-    let mut critical = false;
-    if let Some(org) = org {
-        let wanted = ungcuu_domain::text::fold(system_name);
-        for s in ungcuu_store::systems::signs_for_org(tx, org).await? {
-            if ungcuu_domain::text::fold(&s.name) == wanted {
-                critical |= s.critical;
-                level = level.max(s.security_level.and_then(|l| u8::try_from(l).ok()));
-            }
-        }
-    }
-    Ok(ungcuu_domain::intake::looks_serious(
-        ungcuu_domain::intake::SeriousSigns {
-            security_level: level,
-            critical_system: critical,
-            handled: form.handled,
-            description: &form.description,
-        },
-    ))
-}
-
 /// Who a mail acts as: the sender, for the organisation it is registered to (if one).
 fn mail_actor(address: Option<&str>, org: Option<(OrgId, ungcuu_domain::org::OrgPath)>) -> Actor {
     let label = format!("mail:{}", address.unwrap_or("?"));
@@ -511,53 +466,22 @@ impl App {
     /// the caller's transaction.
     async fn file_mail_report(&self, tx: &mut Tx, f: Filed<'_>) -> AppResult<Report> {
         let form = f.form;
-        let body = serde_json::to_string(form).map_err(|e| AppError::Internal(e.into()))?;
-        let code = tracking_code(f.received_at);
-        let system_name = form
-            .system
-            .name
-            .as_deref()
-            .unwrap_or(&form.system.operator_name)
-            .to_string();
         let reporter = if form.reporter.org_name.is_empty() {
             f.fallback_name
         } else {
             &form.reporter.org_name
         };
-        let search = ungcuu_domain::text::fold(&format!(
-            "{code} {reporter} {} {} {system_name} {}",
-            form.system.operator_name,
-            form.system.owner_name.as_deref().unwrap_or(""),
-            form.description
-        ));
-        let serious = looks_serious(tx, f.org, form, &system_name).await?;
-        let report = reports::insert(
+        let report = crate::reports::insert_report(
             tx,
-            &NewReport {
-                tracking_code: &code,
-                org_id: f.org,
-                channel: Channel::Email.code(),
-                verified: false,
-                confidential: form.confidential,
-                reporter_org_name: reporter,
-                system_name: &system_name,
-                description: &form.description,
-                security_level: form.system.security_level.map(i64::from),
-                handled: form.handled,
-                detected_at: form.detected_at,
-                reported_at: form.reported_at,
+            &self.cfg,
+            &crate::reports::Filing {
+                actor: f.actor,
+                channel: Channel::Email,
+                form,
+                reporter_name: reporter,
                 received_at: f.received_at,
-                form_json: &body,
-                serious,
-                search: &search,
+                ack_to: f.sender,
             },
-        )
-        .await?;
-        let after = json!({"tracking_code": report.tracking_code, "channel": Channel::Email.code(), "confidential": form.confidential, "serious": serious});
-        audit::append(
-            tx,
-            f.actor
-                .audit("report.file", "report", report.id, None, Some(after)),
         )
         .await?;
         if f.org.is_some() {
@@ -597,7 +521,6 @@ impl App {
             )
             .await?;
         }
-        crate::notices::new_report(tx, &self.cfg, &report, f.sender).await?;
         Ok(report)
     }
 

@@ -403,6 +403,82 @@ fn tracking_code(at: DateTime<Utc>) -> String {
     )
 }
 
+/// A checked report on its way into the database, from any channel.
+pub(crate) struct Filing<'a> {
+    pub actor: &'a Actor,
+    pub channel: Channel,
+    pub form: &'a ReportForm,
+    /// The reporting organisation's name as listed (a mail may give none: its sender then).
+    pub reporter_name: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub ack_to: Option<&'a str>,
+}
+
+/// Writes a report in the caller's transaction with what must come with it, whatever the
+/// channel: the serious flag, the search text, its audit row, and the notices and the
+/// acknowledgement (002 Đ9.5) queued in the same transaction.
+pub(crate) async fn insert_report(
+    tx: &mut ungcuu_store::Tx,
+    cfg: &crate::AppConfig,
+    f: &Filing<'_>,
+) -> AppResult<Report> {
+    let form = f.form;
+    let body = serde_json::to_string(form).map_err(|e| AppError::Internal(e.into()))?;
+    let code = tracking_code(f.received_at);
+    let system_name = form
+        .system
+        .name
+        .as_deref()
+        .unwrap_or(&form.system.operator_name)
+        .to_string();
+    let search = ungcuu_domain::text::fold(&format!(
+        "{code} {} {} {} {system_name} {}",
+        f.reporter_name,
+        form.system.operator_name,
+        form.system.owner_name.as_deref().unwrap_or(""),
+        form.description
+    ));
+    let serious = looks_serious(tx, f.actor.org_id, form, &system_name).await?;
+    let report = reports::insert(
+        tx,
+        &NewReport {
+            tracking_code: &code,
+            org_id: f.actor.org_id,
+            channel: f.channel.code(),
+            verified: false,
+            confidential: form.confidential,
+            reporter_org_name: f.reporter_name,
+            system_name: &system_name,
+            description: &form.description,
+            security_level: form.system.security_level.map(i64::from),
+            handled: form.handled,
+            detected_at: form.detected_at,
+            reported_at: form.reported_at,
+            received_at: f.received_at,
+            form_json: &body,
+            serious,
+            search: &search,
+        },
+    )
+    .await?;
+    // The audit row names the report, not its content: a confidential report's details stay
+    // in its own row, readable only by those allowed.
+    let after = serde_json::json!({
+        "tracking_code": report.tracking_code,
+        "channel": f.channel.code(),
+        "confidential": form.confidential,
+        "serious": serious,
+    });
+    audit::append(
+        tx,
+        f.actor
+            .audit("report.file", "report", report.id, None, Some(after)),
+    )
+    .await?;
+    crate::notices::new_report(tx, cfg, &report, f.ack_to).await?;
+    Ok(report)
+}
+
 /// Whether the report looks serious: from the form, and from the registry when the named
 /// system is one of the organisation's (its recorded level and the critical list count even
 /// when the reporter left the level blank).
@@ -462,62 +538,22 @@ impl App {
     ) -> AppResult<Receipt> {
         let now = ungcuu_domain::time::now();
         let form = input.parse(now)?;
-        let body = serde_json::to_string(&form).map_err(|e| AppError::Internal(e.into()))?;
-        let code = tracking_code(now);
-        let system_name = form
-            .system
-            .name
-            .as_deref()
-            .unwrap_or(&form.system.operator_name)
-            .to_string();
-        let search = ungcuu_domain::text::fold(&format!(
-            "{code} {} {} {} {system_name} {}",
-            form.reporter.org_name,
-            form.system.operator_name,
-            form.system.owner_name.as_deref().unwrap_or(""),
-            form.description
-        ));
         // Concurrent reports share one durable commit (group commit), each in its own
         // savepoint: one flush for many reports, and still no receipt before the commit that
         // made its report durable.
         let (actor, cfg, ack_to) = (actor.clone(), self.cfg.clone(), ack_to.map(str::to_string));
         let stored = ungcuu_store::group::run::<Report, AppError, _>(&self.db, move |tx| {
             Box::pin(async move {
-                let serious = looks_serious(tx, actor.org_id, &form, &system_name).await?;
-                let new = NewReport {
-                    tracking_code: &code,
-                    org_id: actor.org_id,
-                    channel: channel.code(),
-                    verified: false,
-                    confidential: form.confidential,
-                    reporter_org_name: &form.reporter.org_name,
-                    system_name: &system_name,
-                    description: &form.description,
-                    security_level: form.system.security_level.map(i64::from),
-                    handled: form.handled,
-                    detected_at: form.detected_at,
-                    reported_at: form.reported_at,
+                let name = form.reporter.org_name.clone();
+                let new = Filing {
+                    actor: &actor,
+                    channel,
+                    form: &form,
+                    reporter_name: &name,
                     received_at: now,
-                    form_json: &body,
-                    serious,
-                    search: &search,
+                    ack_to: ack_to.as_deref(),
                 };
-                let report = reports::insert(tx, &new).await?;
-                // The audit row names the report, not its content: a confidential report's
-                // details stay in its own row, readable only by those allowed.
-                let after = serde_json::json!({
-                    "tracking_code": report.tracking_code,
-                    "channel": channel.code(),
-                    "confidential": form.confidential,
-                    "serious": serious,
-                });
-                audit::append(
-                    tx,
-                    actor.audit("report.file", "report", report.id, None, Some(after)),
-                )
-                .await?;
-                crate::notices::new_report(tx, &cfg, &report, ack_to.as_deref()).await?;
-                Ok(report)
+                insert_report(tx, &cfg, &new).await
             })
         });
         let report = stored.await?;

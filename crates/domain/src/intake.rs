@@ -146,7 +146,10 @@ pub fn looks_serious(s: SeriousSigns<'_>) -> bool {
         return false;
     }
     let text = crate::text::fold(s.description);
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     INTERRUPTION_WORDS.iter().any(|w| {
         let needle: Vec<&str> = w.split(' ').collect();
         words
