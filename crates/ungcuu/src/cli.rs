@@ -425,7 +425,9 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
         session_idle: chrono::Duration::hours(args.session_ttl_hours.max(1) as i64),
         files: ungcuu_files::FileStore::configured(
             args.object_store_url.as_deref(),
-            args.files_dir.clone().unwrap_or_else(|| data_dir.join("files")),
+            args.files_dir
+                .clone()
+                .unwrap_or_else(|| data_dir.join("files")),
         )
         .context("UNGCUU_OBJECT_STORE_URL")?,
         attachment_max_bytes: args.attachment_max_bytes,

@@ -48,7 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(handlers::audit))
         .route("/reports", post(reports::file).get(triage::list))
         .route("/reports/export", get(triage::export))
-        .route("/reports/{tracking_code}/verification", post(triage::verify))
+        .route(
+            "/reports/{tracking_code}/verification",
+            post(triage::verify),
+        )
         .route("/reports/{tracking_code}/triage", post(triage::triage))
         .route("/incidents", get(triage::incidents))
         .route("/incidents/{code}", get(triage::incident))

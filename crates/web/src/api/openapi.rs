@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
 
-use super::{attachments, handlers, import, registry, reports, roster, triage};
 use super::documents;
+use super::{attachments, handlers, import, registry, reports, roster, triage};
 use axum::Json;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

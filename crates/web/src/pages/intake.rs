@@ -14,11 +14,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use ungcuu_app::reports::{Channel, Receipt, ReportInput, ReportQuery};
-use ungcuu_domain::intake::ReportStatus;
-use ungcuu_store::reports::Report;
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::Action;
+use ungcuu_domain::intake::ReportStatus;
+use ungcuu_store::reports::Report;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
