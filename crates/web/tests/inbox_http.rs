@@ -115,7 +115,8 @@ async fn the_desk_reads_dismisses_and_files_mail_from_the_mailbox_and_no_one_els
         let one = page(&e.router, &tt, &format!("/inbox/{}", ask.inbox_id)).await;
         assert_eq!(one.status, StatusCode::OK);
         assert!(
-            one.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            one.body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
             "{}",
             one.body
         );
