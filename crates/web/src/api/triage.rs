@@ -31,6 +31,17 @@ pub struct ListParams {
     pub page: i64,
 }
 
+impl ListParams {
+    fn into_query(self) -> ReportQuery {
+        ReportQuery {
+            query: self.query,
+            status: self.status,
+            unverified_only: self.unverified_only,
+            page: self.page,
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/reports", tag = "intake", params(ListParams),
     responses((status = 200, body = [Report]), (status = 401, body = ErrorBody)))]
 pub async fn list(
@@ -38,14 +49,8 @@ pub async fn list(
     c: Caller,
     Query(p): Query<ListParams>,
 ) -> ApiResult<Response> {
-    let q = ReportQuery {
-        query: p.query,
-        status: p.status,
-        unverified_only: p.unverified_only,
-        page: p.page,
-    };
     st.app
-        .list_reports(&c.actor, &q)
+        .list_reports(&c.actor, &p.into_query())
         .await
         .map(|l| Json(l).into_response())
         .map_err(|e| ApiError::from_app(e, c.lang))
@@ -58,14 +63,8 @@ pub async fn export(
     c: Caller,
     Query(p): Query<ListParams>,
 ) -> ApiResult<Response> {
-    let q = ReportQuery {
-        query: p.query,
-        status: p.status,
-        unverified_only: p.unverified_only,
-        page: 1,
-    };
     st.app
-        .export_reports(&c.actor, &q)
+        .export_reports(&c.actor, &p.into_query())
         .await
         .map(crate::pages::csv_download)
         .map_err(|e| ApiError::from_app(e, c.lang))
