@@ -6,6 +6,7 @@
 //! subcommand, the default): the real server end to end, see [`suite`].
 //! `cargo run --release -p ungcuu-bench -- registry --systems 100000 --out bench-registry.json`
 
+mod docs;
 mod intake;
 mod load;
 mod server;
@@ -33,6 +34,8 @@ enum Cmd {
     /// The real server on loopback: intake next to the raw-driver ceiling, incident lists and
     /// search at scale, memory, disk and cold start (the default).
     Server(suite::Args),
+    /// Rendering official documents (Phụ lục I) to PDF and DOCX, alone and many at once.
+    Docs(docs::Args),
     /// Registry lists and search at scale.
     Registry {
         #[arg(long, default_value_t = 100_000)]
@@ -379,6 +382,7 @@ fn args() -> Vec<std::ffi::OsString> {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse_from(args()).cmd {
         Cmd::Server(args) => suite::run(args).await?,
+        Cmd::Docs(args) => docs::run(args).await?,
         Cmd::Registry {
             systems,
             reps,

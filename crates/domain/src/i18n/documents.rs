@@ -119,4 +119,5 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Attached documents",
     ),
     ("field.document", "Văn bản", "Document"),
+    ("field.corrects_document_id", "Văn bản được đính chính", "Document corrected"),
 ];
