@@ -168,6 +168,8 @@ async fn a_new_report_notifies_the_desk_and_the_lead_at_once_without_leaking_a_c
         assert!(n.body.contains(&open) && n.body.contains(&secret));
         assert!(n.body.contains("có dấu hiệu nghiêm trọng"));
         assert!(!n.body.contains("bệnh án"));
+        let home = page(&e.router, &tt, "/").await;
+        assert!(home.body.contains("data-unread>2<"), "{}", home.body);
         let r = send(&e.router, post_form(&tt, "/notices/read", &[])).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(

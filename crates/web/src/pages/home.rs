@@ -32,6 +32,10 @@ struct Dashboard {
     orgs: i64,
     users: i64,
     audit: Option<i64>,
+    /// Unread notices of the person.
+    unread: i64,
+    /// Reports waiting for the desk (shown as "50+" past a page), for those who read reports.
+    awaiting: Option<String>,
 }
 
 async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
@@ -48,6 +52,20 @@ async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Re
             .unwrap_or_default(),
         None => String::new(),
     };
+    let unread = st.app.unread_notifications(&actor).await.unwrap_or(0);
+    let waiting = ungcuu_app::reports::ReportQuery {
+        status: Some("received".into()),
+        ..Default::default()
+    };
+    let awaiting = st
+        .app
+        .list_reports(&actor, &waiting)
+        .await
+        .ok()
+        .map(|l| match l.len() {
+            50.. => "50+".to_string(),
+            n => n.to_string(),
+        });
     let c = Chrome::new(&ctx, "dashboard");
     let welcome = c.t("dash.welcome").replace("{name}", &actor.display_name);
     page(
@@ -58,6 +76,8 @@ async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Re
             orgs,
             users,
             audit,
+            unread,
+            awaiting,
         },
         StatusCode::OK,
     )
