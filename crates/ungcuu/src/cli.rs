@@ -79,6 +79,12 @@ pub struct ServeArgs {
     /// Accept [TBSC] mail over SMTP at this address (intake; off when unset).
     #[arg(long, env = "UNGCUU_SMTP_LISTEN")]
     pub smtp_listen: Option<String>,
+    /// Also take mail from this mailbox: imap://user:password@host:port/INBOX (or imaps://).
+    #[arg(long, env = "UNGCUU_IMAP_URL", hide_env_values = true)]
+    pub imap_url: Option<String>,
+    /// Seconds between two IMAP polls.
+    #[arg(long, env = "UNGCUU_IMAP_POLL_SECS", default_value_t = 60)]
+    pub imap_poll_secs: u64,
     /// Shared attachment storage (s3://…) when several instances run.
     #[arg(long, env = "UNGCUU_OBJECT_STORE_URL")]
     pub object_store_url: Option<String>,
@@ -459,6 +465,8 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
             max_bytes: args.smtp_max_bytes,
             from: args.smtp_from.clone(),
             retry_secs: args.smtp_retry_secs,
+            imap_url: args.imap_url.clone(),
+            imap_poll_secs: args.imap_poll_secs,
         },
     )
     .await?;

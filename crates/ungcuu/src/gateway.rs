@@ -121,6 +121,10 @@ pub struct MailSettings {
     pub from: String,
     /// `UNGCUU_SMTP_RETRY_SECS`: first wait before a retry; it doubles up to an hour.
     pub retry_secs: u64,
+    /// `UNGCUU_IMAP_URL`: poll this mailbox too (`imap://user:password@host:port/INBOX`).
+    pub imap_url: Option<String>,
+    /// `UNGCUU_IMAP_POLL_SECS`: wait between IMAP rounds.
+    pub imap_poll_secs: u64,
 }
 
 /// The running mail tasks; [`MailTasks::stop`] ends them gracefully.
@@ -138,7 +142,7 @@ impl MailTasks {
     }
 }
 
-/// Starts the SMTP listener and the outbox worker as configured.
+/// Starts the SMTP listener, the IMAP poller and the outbox worker as configured.
 pub async fn start(app: &App, s: MailSettings) -> anyhow::Result<MailTasks> {
     use anyhow::Context;
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -168,6 +172,31 @@ pub async fn start(app: &App, s: MailSettings) -> anyhow::Result<MailTasks> {
                 tracing::error!(error = %e, "SMTP listener stopped");
             }
         }));
+    }
+    if let Some(url) = &s.imap_url {
+        // A bad URL stops start-up (a typo should not go unnoticed); an unreachable server
+        // does not: the poller logs it and retries.
+        let url = ungcuu_mail::ImapUrl::parse(url).context("UNGCUU_IMAP_URL")?;
+        let cfg = ungcuu_mail::ImapConfig {
+            poll: std::time::Duration::from_secs(s.imap_poll_secs.max(1)),
+            max_message_bytes: s.max_bytes,
+            ..ungcuu_mail::ImapConfig::new(url)
+        };
+        // The same sink as SMTP: the same parsing, the same deduplication on Message-ID.
+        let sink = Gateway {
+            app: app.clone(),
+            max_bytes: s.max_bytes,
+            wake: wake.clone(),
+        };
+        let mut rx = stopped.clone();
+        let shutdown = async move {
+            let _ = rx.wait_for(|v| *v).await;
+        };
+        tracing::info!(imap = %cfg.url, poll_secs = cfg.poll.as_secs(), "mail intake polling IMAP");
+        println!("ungcuu: {}", cfg.url);
+        tasks.push(tokio::spawn(ungcuu_mail::poll_with_shutdown(
+            cfg, sink, shutdown,
+        )));
     }
     match &s.relay {
         Some(relay) => {
