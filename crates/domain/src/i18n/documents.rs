@@ -75,7 +75,11 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Báo cáo kết thúc đã được ban hành thành văn bản; không sửa được nữa.",
         "The final report was issued as a document and can no longer change.",
     ),
-    ("doc.issued.saved", "Đã ban hành văn bản.", "Document issued."),
+    (
+        "doc.issued.saved",
+        "Đã ban hành văn bản.",
+        "Document issued.",
+    ),
     ("doc.drafted.saved", "Đã lập dự thảo.", "Draft created."),
     (
         "doc.copy.saved",
@@ -84,11 +88,31 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("doc.save", "Lưu", "Save"),
     ("doc.level", "Cấp độ", "Level"),
-    ("doc.final.reporter_section", "Thông tin về tổ chức/cá nhân báo cáo", "Reporting organisation or person"),
-    ("doc.final.system_section", "Thông tin chi tiết về hệ thống bị sự cố", "The affected system"),
-    ("doc.final.result_hint", "Cung cấp, tóm tắt tổng quát về những gì đã xảy ra và cách thức giải quyết, đề xuất giải pháp ứng cứu sự cố nhằm xử lý nhanh sự cố, giảm nhẹ rủi ro và thiệt hại đối với sự cố tương tự trong tương lai", "Summarise what happened and how it was resolved, and propose measures to handle similar incidents faster and reduce their risk and damage"),
-    ("doc.final.attachments_hint", "Liệt kê các tài liệu liên quan (báo cáo diễn tập sự cố; phương án xử lý, log file…)", "List the related documents (exercise reports, handling plans, log files…)"),
-    ("doc.open_documents", "Văn bản (Phụ lục I, II)", "Documents (Phụ lục I, II)"),
+    (
+        "doc.final.reporter_section",
+        "Thông tin về tổ chức/cá nhân báo cáo",
+        "Reporting organisation or person",
+    ),
+    (
+        "doc.final.system_section",
+        "Thông tin chi tiết về hệ thống bị sự cố",
+        "The affected system",
+    ),
+    (
+        "doc.final.result_hint",
+        "Cung cấp, tóm tắt tổng quát về những gì đã xảy ra và cách thức giải quyết, đề xuất giải pháp ứng cứu sự cố nhằm xử lý nhanh sự cố, giảm nhẹ rủi ro và thiệt hại đối với sự cố tương tự trong tương lai",
+        "Summarise what happened and how it was resolved, and propose measures to handle similar incidents faster and reduce their risk and damage",
+    ),
+    (
+        "doc.final.attachments_hint",
+        "Liệt kê các tài liệu liên quan (báo cáo diễn tập sự cố; phương án xử lý, log file…)",
+        "List the related documents (exercise reports, handling plans, log files…)",
+    ),
+    (
+        "doc.open_documents",
+        "Văn bản (Phụ lục I, II)",
+        "Documents (Phụ lục I, II)",
+    ),
     ("field.doc_kind", "Loại văn bản", "Document type"),
     (
         "field.recipients",
@@ -119,5 +143,9 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Attached documents",
     ),
     ("field.document", "Văn bản", "Document"),
-    ("field.corrects_document_id", "Văn bản được đính chính", "Document corrected"),
+    (
+        "field.corrects_document_id",
+        "Văn bản được đính chính",
+        "Document corrected",
+    ),
 ];
