@@ -112,6 +112,16 @@ pub struct ServeArgs {
     /// Days allowed from detection to the report before it is flagged late (TT20 Đ9: 5).
     #[arg(long, env = "UNGCUU_REPORT_DAYS", default_value_t = 5)]
     pub report_days: i64,
+    /// The issuing body printed on official documents: its parent body, its name, the code in
+    /// document numbers ("Số: 12/BC-ĐUCSC") and the place in the date line.
+    #[arg(long, env = "UNGCUU_ISSUING_PARENT", default_value = "UBND tỉnh Bắc Ninh")]
+    pub issuing_parent: String,
+    #[arg(long, env = "UNGCUU_ISSUING_NAME", default_value = "Đội ứng cứu sự cố an toàn thông tin mạng")]
+    pub issuing_name: String,
+    #[arg(long, env = "UNGCUU_ISSUING_CODE", default_value = "ĐUCSC")]
+    pub issuing_code: String,
+    #[arg(long, env = "UNGCUU_ISSUING_PLACE", default_value = "Bắc Ninh")]
+    pub issuing_place: String,
     /// Load the demo province when the database is empty.
     #[arg(long)]
     pub demo: bool,
@@ -445,6 +455,15 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
         ..AppConfig::default()
     };
     let app = App::new(db, cfg);
+    ungcuu_app::documents::configure_issuing_body(ungcuu_app::documents::IssuingBody {
+        parent: Some(args.issuing_parent.trim().to_string()).filter(|p| !p.is_empty()),
+        name: args.issuing_name.trim().to_string(),
+        code: args.issuing_code.trim().to_string(),
+        place: args.issuing_place.trim().to_string(),
+    });
+    // Fonts and the document template are parsed once, off the request path and without
+    // holding up readiness.
+    tokio::task::spawn_blocking(ungcuu_app::documents::warm_up_renderer);
     if args.demo {
         print_demo(&app).await?;
     }
