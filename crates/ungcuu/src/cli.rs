@@ -43,7 +43,8 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Web UI and API (creates or upgrades the schema first).
-    Serve(ServeArgs),
+    // Boxed: the serve settings are far larger than the other commands.
+    Serve(Box<ServeArgs>),
     /// Create or upgrade the schema, then exit.
     Migrate,
     /// Load the demo province into an empty database.
@@ -256,7 +257,7 @@ async fn org_id(app: &App, org: &str, flag: &str, lang: Lang) -> anyhow::Result<
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
     match cli.cmd {
-        Cmd::Serve(args) => serve(&cli.database_url, &cli.data_dir, args).await,
+        Cmd::Serve(args) => serve(&cli.database_url, &cli.data_dir, *args).await,
         Cmd::Migrate => {
             let app = open(&cli.database_url).await?;
             println!("schema up to date ({:?})", app.db.backend());
