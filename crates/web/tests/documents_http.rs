@@ -190,6 +190,23 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
         .await;
         assert_eq!(s, StatusCode::OK);
         assert!(api_pdf.starts_with(b"%PDF"));
+        // API.md's path for the same document.
+        let (s, _, contract_pdf) = fetch(
+            &e,
+            &admin,
+            &format!("/api/v1/reports/{code}/document?format=pdf"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(contract_pdf.starts_with(b"%PDF"));
+        let (s, _, contract_docx) = fetch(
+            &e,
+            &admin,
+            &format!("/api/v1/reports/{code}/document?format=docx"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(docx_text(&contract_docx).contains("BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG"));
 
         // The final report: bad input names its fields and changes nothing.
         let before = audit_rows(&e.app).await;

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
             "/reports/{tracking_code}/forms/{kind}/{format}",
             get(form_file),
         )
+        .route("/reports/{tracking_code}/document", get(initial_document))
         .route(
             "/reports/{tracking_code}/final-report",
             get(final_report).post(save_final_report),
@@ -57,6 +58,34 @@ pub async fn form_file(
     let (Some(kind), Some(format)) = (DocKind::parse(&kind), Format::parse(&format)) else {
         return Err(not_found(&c));
     };
+    let f = st
+        .app
+        .report_form_file(&c.actor, &code, kind, format)
+        .await
+        .map_err(|e| ApiError::from_app(e, c.lang))?;
+    Ok(file_response(f, None))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct DocumentQuery {
+    /// pdf (default) | docx
+    pub format: Option<String>,
+}
+
+/// The report as the official Phụ lục I document (API.md's path).
+#[utoipa::path(get, path = "/api/v1/reports/{tracking_code}/document", tag = "documents",
+    params(("tracking_code" = String, Path), DocumentQuery),
+    responses((status = 200, description = "the file", content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+pub async fn initial_document(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DocumentQuery>,
+) -> Result<Response, ApiError> {
+    let Some(format) = Format::parse(q.format.as_deref().unwrap_or("pdf")) else {
+        return Err(not_found(&c));
+    };
+    let kind = DocKind::InitialReport;
     let f = st
         .app
         .report_form_file(&c.actor, &code, kind, format)

@@ -36,7 +36,7 @@ impl Modify for Bearer {
         import::import, import::export,
         roster::roster, roster::rosters, roster::issue_roster,
         roster::delegations, roster::create_delegation, roster::revoke_delegation, roster::authority,
-        documents::form_file, documents::final_report, documents::save_final_report, documents::list, documents::draft, documents::document, documents::issue, documents::file, documents::attach, documents::copy_file,
+        documents::form_file, documents::initial_document, documents::final_report, documents::save_final_report, documents::list, documents::draft, documents::document, documents::issue, documents::file, documents::attach, documents::copy_file,
     ),
     modifiers(&Bearer),
     security(("bearer" = []))
