@@ -24,6 +24,7 @@ const FORM: &str = include_str!("../../mail/tests/fixtures/form_filled.txt");
 const FOCAL: &str = "an.nv@bacninh.gov.vn";
 const USER: &str = "tiepnhan";
 const PASSWORD: &str = "mật-khẩu 2026";
+const MAX_BYTES: usize = 100_000;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -295,6 +296,7 @@ async fn serve(db_url: &str, imap_url: &str) -> Server {
         .env("UNGCUU_LOG_FORMAT", "text")
         .env("UNGCUU_IMAP_URL", imap_url)
         .env("UNGCUU_IMAP_POLL_SECS", "1")
+        .env("UNGCUU_SMTP_MAX_BYTES", MAX_BYTES.to_string())
         .args(["serve", "--listen", &format!("127.0.0.1:{http}")])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -394,12 +396,21 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
         "imap-ask-2@x.vn",
         "Kính gửi Đội ứng cứu,\nĐơn vị chúng tôi cần mẫu báo cáo ban đầu.\nTrân trọng.\n",
     );
-    for m in [&form, &plain] {
+    // Over the size limit: left unseen for a person to read in the mailbox, never taken.
+    let big = mail(
+        "Lê Văn Lớn <lon@x.vn>",
+        "Nhật ký máy chủ",
+        "imap-big-3@x.vn",
+        &"nhật ký truy cập máy chủ web\n".repeat(MAX_BYTES / 20),
+    );
+    for m in [&form, &plain, &big] {
         imap.append("INBOX", None, None, m.as_bytes())
             .await
             .unwrap();
     }
-    assert_eq!(uids(&mut imap, "UNSEEN").await.len(), 2);
+    let all = uids(&mut imap, "UNSEEN").await;
+    assert_eq!(all.len(), 3);
+    let big_uid = *all.iter().max().unwrap();
 
     let server = serve(&t.url, &dovecot.url()).await;
     let db = Db::connect(&t.url).await.unwrap();
@@ -438,7 +449,7 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
         let mut s = dovecot.session().await;
         let unseen = uids(&mut s, "UNSEEN").await;
         let _ = s.logout().await;
-        unseen.is_empty()
+        unseen == HashSet::from([big_uid])
     })
     .await;
     assert_eq!(uids(&mut imap, "SEEN").await.len(), 2);
@@ -460,12 +471,20 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
         let mut s = dovecot.session().await;
         let unseen = uids(&mut s, "UNSEEN").await;
         let _ = s.logout().await;
-        unseen.is_empty()
+        unseen == HashSet::from([big_uid])
     })
     .await;
     // A few more rounds (one a second) with nothing to take.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(counts(&pool).await, before, "later rounds create nothing");
+    assert!(
+        inbox::by_key(&db, "imap-big-3@x.vn")
+            .await
+            .unwrap()
+            .is_none(),
+        "oversize mail is not taken"
+    );
+    assert_eq!(uids(&mut imap, "UNSEEN").await, HashSet::from([big_uid]));
     let _ = imap.logout().await;
 
     server.stop().await;
@@ -477,4 +496,27 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
         log.contains(&format!("Login: user=<{USER}>")),
         "ungcuu logged in to dovecot:\n{log}"
     );
+}
+
+/// A refused login is logged and retried with a growing wait; the server stays up and stops
+/// cleanly.
+#[tokio::test]
+async fn a_refused_imap_login_is_retried_and_never_stops_the_server() {
+    let dovecot = Dovecot::start().await;
+    let t = TestDb::sqlite_empty().await;
+    seed(&t.url).await;
+    let wrong = dovecot.url().replace(&url_encode(PASSWORD), "sai-mat-khau");
+    let mut server = serve(&t.url, &wrong).await;
+    let deadline = Instant::now() + WITHIN;
+    while dovecot.log().matches("auth failed").count() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "retried login\n{}",
+            dovecot.log()
+        );
+        assert!(server.child.try_wait().unwrap().is_none(), "serve exited");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.stop().await;
+    t.cleanup().await;
 }
