@@ -242,6 +242,43 @@ async fn tls(_cfg: &ImapConfig, _tcp: TcpStream) -> Result<Box<dyn Io>, ImapErro
     Err(ImapError::Tls("built without the `tls` feature".into()))
 }
 
+/// A mailbox name as IMAP writes it on the wire (RFC 3501 §5.1.3, modified UTF-7): a
+/// Vietnamese folder name such as "Báo cáo" must be sent as "B&AOE-o c&AOE-o".
+fn utf7_imap(name: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+    fn flush(run: &mut Vec<u16>, out: &mut String) {
+        if run.is_empty() {
+            return;
+        }
+        let bytes: Vec<u8> = run.drain(..).flat_map(u16::to_be_bytes).collect();
+        out.push('&');
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out.push('-');
+    }
+    let mut out = String::new();
+    let mut run = Vec::new();
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut run, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            run.extend(c.encode_utf16(&mut [0; 2]).iter());
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// The envelope sender the delivering server recorded (`Return-Path: <a@b>`), or "".
 fn return_path(raw: &[u8]) -> String {
     for line in raw.split(|b| *b == b'\n') {
@@ -291,7 +328,7 @@ impl Poller {
         stopping: &AtomicBool,
     ) -> Result<RoundStats, ImapError> {
         let t = cfg.timeout;
-        let mailbox = within(t, s.select(&cfg.url.mailbox)).await?;
+        let mailbox = within(t, s.select(utf7_imap(&cfg.url.mailbox))).await?;
         let validity = mailbox.uid_validity.unwrap_or(0);
         let mut uids: Vec<u32> = within(t, s.uid_search("UNSEEN"))
             .await?
@@ -444,6 +481,18 @@ mod tests {
         assert_eq!((d.port, d.mailbox.as_str()), (143, "INBOX"));
         assert!(ImapUrl::parse("http://u:p@h/").is_err());
         assert!(ImapUrl::parse("imap://h/INBOX").is_err());
+    }
+
+    #[test]
+    fn mailbox_names_go_out_in_modified_utf7() {
+        assert_eq!(utf7_imap("INBOX"), "INBOX");
+        assert_eq!(utf7_imap("Báo cáo"), "B&AOE-o c&AOE-o");
+        assert_eq!(utf7_imap("A&B"), "A&-B");
+        // RFC 3501's own example.
+        assert_eq!(
+            utf7_imap("~peter/mail/台北/日本語"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
+        );
     }
 
     #[test]
