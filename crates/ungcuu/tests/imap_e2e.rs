@@ -3,7 +3,7 @@
 //! INBOX over IMAP; the real `ungcuu serve` with only `UNGCUU_IMAP_URL` set (no SMTP listener).
 //! The [TBSC] mail must become a report, the other mail an inbox item, both must be `\Seen`
 //! afterwards, and later rounds must create nothing — even when a message is made unseen again,
-//! as after a crash between the commit and the STORE.
+//! as after a crash between the commit and the STORE. On SQLite and PostgreSQL.
 //!
 //! Needs Dovecot: `apt-get install -y dovecot-imapd` (the test fails, it does not skip).
 
@@ -351,16 +351,18 @@ async fn uids(s: &mut async_imap::Session<TcpStream>, query: &str) -> HashSet<u3
     s.uid_search(query).await.unwrap()
 }
 
-async fn counts(pool: &sqlx::SqlitePool) -> (i64, i64) {
-    let r: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let m: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbound_mail")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    (r, m)
+/// Reports and inbound mails in the database.
+async fn counts(url: &str) -> (i64, i64) {
+    const SQL: &str = "SELECT (SELECT COUNT(*) FROM reports), (SELECT COUNT(*) FROM inbound_mail)";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        n
+    }
 }
 
 /// Waits until `f` holds, polling the database (not a fixed sleep).
@@ -376,11 +378,8 @@ async fn until<F: AsyncFn() -> bool>(what: &str, dovecot: &Dovecot, f: F) {
     }
 }
 
-#[tokio::test]
-async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_seen_once_on_sqlite()
- {
+async fn story(t: TestDb) {
     let dovecot = Dovecot::start().await;
-    let t = TestDb::sqlite_empty().await;
     seed(&t.url).await;
 
     let mut imap = dovecot.session().await;
@@ -454,8 +453,7 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
     .await;
     assert_eq!(uids(&mut imap, "SEEN").await.len(), 2);
 
-    let pool = sqlx::SqlitePool::connect(&t.url).await.unwrap();
-    let before = counts(&pool).await;
+    let before = counts(&t.url).await;
     assert_eq!(before, (1, 2));
     // As after a crash between the commit and the STORE: the form mail is unseen again. The
     // next round hands it over again; the app knows its Message-ID, so no second report.
@@ -476,7 +474,7 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
     .await;
     // A few more rounds (one a second) with nothing to take.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(counts(&pool).await, before, "later rounds create nothing");
+    assert_eq!(counts(&t.url).await, before, "later rounds create nothing");
     assert!(
         inbox::by_key(&db, "imap-big-3@x.vn")
             .await
@@ -488,7 +486,6 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
     let _ = imap.logout().await;
 
     server.stop().await;
-    pool.close().await;
     db.close().await;
     t.cleanup().await;
     let log = dovecot.log();
@@ -496,6 +493,18 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
         log.contains(&format!("Login: user=<{USER}>")),
         "ungcuu logged in to dovecot:\n{log}"
     );
+}
+
+#[tokio::test]
+async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_seen_once_on_sqlite()
+ {
+    story(TestDb::sqlite_empty().await).await;
+}
+
+#[tokio::test]
+async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_seen_once_on_postgres()
+ {
+    story(TestDb::postgres_empty().await).await;
 }
 
 /// A refused login is logged and retried with a growing wait; the server stays up and stops
