@@ -357,10 +357,12 @@ async fn counts(url: &str) -> (i64, i64) {
     if url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(url).await.unwrap();
         let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        pool.close().await;
         n
     } else {
         let pool = sqlx::PgPool::connect(url).await.unwrap();
         let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        pool.close().await;
         n
     }
 }
