@@ -115,9 +115,17 @@ pub struct ServeArgs {
     pub report_days: i64,
     /// The issuing body printed on official documents: its parent body, its name, the code in
     /// document numbers ("Số: 12/BC-ĐUCSC") and the place in the date line.
-    #[arg(long, env = "UNGCUU_ISSUING_PARENT", default_value = "UBND tỉnh Bắc Ninh")]
+    #[arg(
+        long,
+        env = "UNGCUU_ISSUING_PARENT",
+        default_value = "UBND tỉnh Bắc Ninh"
+    )]
     pub issuing_parent: String,
-    #[arg(long, env = "UNGCUU_ISSUING_NAME", default_value = "Đội ứng cứu sự cố an toàn thông tin mạng")]
+    #[arg(
+        long,
+        env = "UNGCUU_ISSUING_NAME",
+        default_value = "Đội ứng cứu sự cố an toàn thông tin mạng"
+    )]
     pub issuing_name: String,
     #[arg(long, env = "UNGCUU_ISSUING_CODE", default_value = "ĐUCSC")]
     pub issuing_code: String,

@@ -247,7 +247,15 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Chỉ hiển thị tình trạng; nội dung báo cáo không được công khai.",
         "Only the status is shown; the report itself is not public.",
     ),
-    ("dash.unread_notices", "thông báo chưa đọc", "unread notices"),
-    ("dash.awaiting_reports", "báo cáo chờ xử lý", "reports awaiting the desk"),
+    (
+        "dash.unread_notices",
+        "thông báo chưa đọc",
+        "unread notices",
+    ),
+    (
+        "dash.awaiting_reports",
+        "báo cáo chờ xử lý",
+        "reports awaiting the desk",
+    ),
     ("nav.notices", "Thông báo", "Notices"),
 ];
