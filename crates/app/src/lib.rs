@@ -39,6 +39,9 @@ pub struct AppConfig {
     pub public_url: String,
     /// Days allowed from detection to report (TT20 Đ9: 5).
     pub report_days: i64,
+    /// Rung after a commit that queued mail, so the outbox worker sends it at once instead of
+    /// at its next poll (002 Đ9.5: the lead is told at once).
+    pub outbox_wake: std::sync::Arc<tokio::sync::Notify>,
     /// Where attachments are kept (a local directory, or S3 when configured).
     pub files: ungcuu_files::FileStore,
     /// The largest attachment accepted, in bytes (`UNGCUU_ATTACHMENT_MAX_BYTES`).
@@ -52,6 +55,7 @@ impl Default for AppConfig {
             totp_issuer: "ungcuu".into(),
             public_url: "http://127.0.0.1:8080".into(),
             report_days: ungcuu_domain::intake::DEFAULT_REPORT_DAYS,
+            outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
             // The documented default data directory; the server passes its own.
             files: ungcuu_files::FileStore::local("./ungcuu-data/files"),
             attachment_max_bytes: attachments::DEFAULT_MAX_BYTES,

@@ -557,6 +557,7 @@ impl App {
             })
         });
         let report = stored.await?;
+        self.cfg.outbox_wake.notify_one();
         Ok(Receipt {
             id: report.id,
             tracking_code: report.tracking_code,

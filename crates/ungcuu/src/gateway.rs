@@ -146,7 +146,8 @@ impl MailTasks {
 pub async fn start(app: &App, s: MailSettings) -> anyhow::Result<MailTasks> {
     use anyhow::Context;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let wake = Arc::new(Notify::new());
+    // One bell for every channel: web and API filings ring it too.
+    let wake = app.cfg.outbox_wake.clone();
     let mut tasks = Vec::new();
     if let Some(addr) = &s.listen {
         let listener = tokio::net::TcpListener::bind(addr)
