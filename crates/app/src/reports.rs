@@ -679,10 +679,7 @@ impl App {
         actor: &Actor,
         report: &Report,
     ) -> AppResult<()> {
-        let path = match report.org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
-            None => None,
-        };
+        let path = self.org_path(report.org_id).await?;
         if actor.may_view_report(path.as_ref(), report.confidential) {
             Ok(())
         } else {

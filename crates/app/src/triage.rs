@@ -31,6 +31,10 @@ pub struct ReportView {
     pub incident: Option<Incident>,
     /// Days from detection to report past the allowed days, if late.
     pub late_by_days: Option<i64>,
+    /// Whether the reader may record a verification, and triage the report (decided here, by
+    /// the rule table, so pages only show what the app would allow).
+    pub may_verify: bool,
+    pub may_triage: bool,
 }
 
 /// An incident with the reports the actor may open, and how many others it holds.
@@ -76,7 +80,11 @@ fn year_vn(at: chrono::DateTime<chrono::Utc>) -> i32 {
 }
 
 impl App {
-    async fn org_path(&self, org: Option<i64>) -> AppResult<Option<ungcuu_domain::org::OrgPath>> {
+    /// The hierarchy path of a report's organisation (None for a public report).
+    pub(crate) async fn org_path(
+        &self,
+        org: Option<i64>,
+    ) -> AppResult<Option<ungcuu_domain::org::OrgPath>> {
         Ok(match org {
             Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
             None => None,
@@ -104,7 +112,10 @@ impl App {
             self.cfg.report_days,
         )
         .map(|d| (d.num_hours() + 23) / 24);
+        let path = self.org_path(report.org_id).await?;
         Ok(ReportView {
+            may_verify: actor.can(Action::VerifyReport, path.as_ref()),
+            may_triage: actor.can(Action::TriageReport, path.as_ref()),
             report,
             form,
             verifications,

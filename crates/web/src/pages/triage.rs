@@ -16,9 +16,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::triage::{IncidentView, ReportView, TrackStatus, VerifyInput};
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::Action;
 use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
-use ungcuu_domain::org::OrgPath;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -245,16 +243,6 @@ fn coded(c: &Chrome, items: &[String]) -> String {
         .join("; ")
 }
 
-async fn org_path(st: &AppState, org: Option<i64>) -> Option<OrgPath> {
-    match org {
-        Some(o) => ungcuu_store::orgs::get(&st.app.db, ungcuu_domain::OrgId(o))
-            .await
-            .ok()
-            .map(|o| o.path),
-        None => None,
-    }
-}
-
 async fn render_detail(
     st: &AppState,
     ctx: &Ctx,
@@ -269,12 +257,11 @@ async fn render_detail(
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let c = Chrome::new(ctx, "intake").with_notice(None);
-    let path = org_path(st, v.report.org_id).await;
     let status_key = ReportStatus::parse(&v.report.status)
         .unwrap_or(ReportStatus::Received)
         .label_key();
     let received_state = v.report.status == ReportStatus::Received.code();
-    let can_triage = actor.can(Action::TriageReport, path.as_ref());
+    let can_triage = v.may_triage;
     let can_split = can_triage
         && v.report.status == ReportStatus::Accepted.code()
         && v.incident.as_ref().is_some_and(|i| i.reports > 1);
@@ -302,7 +289,7 @@ async fn render_detail(
             .iter()
             .map(|m| (m.code(), m.label_key()))
             .collect(),
-        can_verify: actor.can(Action::VerifyReport, path.as_ref()),
+        can_verify: v.may_verify,
         can_triage: can_triage && received_state,
         can_split,
         errors,
