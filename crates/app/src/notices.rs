@@ -33,14 +33,18 @@ pub(crate) async fn new_report(
     } else {
         "report.new"
     };
-    for r in notifications::recipients(tx, &TOLD_AT_ONCE).await? {
-        notifications::insert(tx, r.id, kind, Some(report.id), &params).await?;
-        let role = r.role.parse::<Role>().unwrap_or(Role::ThanhVien);
-        outbox::enqueue(tx, MAIL, &notice_mail(cfg, report, role, &r.email)).await?;
-    }
-    if let Some(to) = ack_to {
-        outbox::enqueue(tx, MAIL, &ack_mail(cfg, report, to)).await?;
-    }
+    let told = notifications::recipients(tx, &TOLD_AT_ONCE).await?;
+    let users: Vec<i64> = told.iter().map(|r| r.id).collect();
+    notifications::insert(tx, &users, kind, Some(report.id), &params).await?;
+    let mut mails: Vec<_> = told
+        .iter()
+        .map(|r| {
+            let role = r.role.parse::<Role>().unwrap_or(Role::ThanhVien);
+            notice_mail(cfg, report, role, &r.email)
+        })
+        .collect();
+    mails.extend(ack_to.map(|to| ack_mail(cfg, report, to)));
+    outbox::enqueue(tx, MAIL, &mails).await?;
     Ok(())
 }
 

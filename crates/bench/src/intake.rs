@@ -280,6 +280,31 @@ impl Raw {
             Raw::Postgres(p) => p.close().await,
         }
     }
+
+    /// Brings the database to rest after a level, so that its upkeep (SQLite's WAL
+    /// checkpoint, PostgreSQL's autovacuum of the rows just written) does not run during the
+    /// next level, whoever that measures.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        match self {
+            Raw::Sqlite(p) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(p)
+                    .await?;
+            }
+            Raw::Postgres(p) => {
+                sqlx::query("VACUUM ANALYZE").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`Raw::settle`] on the database at `url`.
+pub async fn settle(url: &str) -> anyhow::Result<()> {
+    let raw = Raw::open(url, 1).await?;
+    let r = raw.settle().await;
+    raw.close().await;
+    r
 }
 
 /// What one report writes besides the form: the columns lists and search need.

@@ -375,10 +375,12 @@ async fn run_backend(backend: &str, bin: &Path, args: &Args) -> anyhow::Result<s
             .await
             .with_context(|| format!("ceiling at {c}"))?;
             print_level(backend, "ceiling", &ceiling, None);
+            intake::settle(&ceil_db.url).await?;
             let api = intake::http_level(&srv.base, &s.tokens, c, warmup, measure, seq.clone())
                 .await
                 .with_context(|| format!("intake at {c}"))?;
             print_level(backend, "POST /reports", &api, Some(&ceiling));
+            intake::settle(&srv_db.url).await?;
             levels.push(serde_json::json!({
                 "clients": c,
                 "server": api.json(),

@@ -54,17 +54,13 @@ impl From<Row> for AuditRow {
 const SELECT: &str = "SELECT seq, at, actor_user_id, actor, action, object_type, object_id, \
                       before_json, after_json, prev_hash, hash FROM audit_log";
 
-/// Appends one row to the chain. Locks the chain head for the rest of the transaction, so
-/// concurrent writers (several server instances on PostgreSQL) take numbers one at a time.
-pub async fn append(tx: &mut Tx, entry: NewAudit) -> StoreResult<AuditRow> {
-    let head_sql = match tx.backend() {
-        Backend::Sqlite => "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
-        Backend::Postgres => "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
-    let (last_seq, last_hash): (i64, String) =
-        on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await?);
-    let mut row = AuditRow {
-        seq: last_seq + 1,
+/// Appends one row to the chain. The row is kept with the transaction and chained when it
+/// commits: the chain head, which every writer must take its turn at (locked on PostgreSQL,
+/// where several server instances may write), is then held only for the commit itself, not
+/// for the whole of the change, and a transaction with many rows writes them in one go.
+pub async fn append(tx: &mut Tx, entry: NewAudit) -> StoreResult<()> {
+    tx.audit.push(AuditRow {
+        seq: 0,
         at: ungcuu_domain::time::now(),
         actor_user_id: entry.actor_user_id,
         actor: entry.actor,
@@ -73,36 +69,82 @@ pub async fn append(tx: &mut Tx, entry: NewAudit) -> StoreResult<AuditRow> {
         object_id: entry.object_id,
         before: entry.before.map(|v| v.to_string()),
         after: entry.after.map(|v| v.to_string()),
-        prev_hash: last_hash,
+        prev_hash: String::new(),
         hash: String::new(),
-    };
-    row.hash = row.compute_hash();
-    on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, object_id, \
-             before_json, after_json, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-        )
-        .bind(row.seq)
-        .bind(row.at)
-        .bind(row.actor_user_id)
-        .bind(&row.actor)
-        .bind(&row.action)
-        .bind(&row.object_type)
-        .bind(&row.object_id)
-        .bind(&row.before)
-        .bind(&row.after)
-        .bind(&row.prev_hash)
-        .bind(&row.hash)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
-            .bind(row.seq)
-            .bind(&row.hash)
-            .execute(&mut *c)
-            .await?;
     });
     tx.audited = true;
-    Ok(row)
+    Ok(())
+}
+
+/// Rows per INSERT: 11 bound values each, well under both backends' limits.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Numbers and chains `rows` after the head, writes them and moves the head on: the last
+/// thing a transaction does before it commits.
+pub(crate) async fn write_chained(tx: &mut Tx, mut rows: Vec<AuditRow>) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let head_sql = match tx.backend() {
+        Backend::Sqlite => "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
+        Backend::Postgres => "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    let (mut seq, mut hash): (i64, String) =
+        on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await?);
+    for row in &mut rows {
+        seq += 1;
+        row.seq = seq;
+        row.prev_hash = std::mem::take(&mut hash);
+        row.hash = row.compute_hash();
+        hash = row.hash.clone();
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 11;
+                format!(
+                    "(${},${},${},${},${},${},${},${},${},${},${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, object_id, \
+             before_json, after_json, prev_hash, hash) VALUES {}",
+            values.join(",")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(r.seq)
+                    .bind(r.at)
+                    .bind(r.actor_user_id)
+                    .bind(&r.actor)
+                    .bind(&r.action)
+                    .bind(&r.object_type)
+                    .bind(&r.object_id)
+                    .bind(&r.before)
+                    .bind(&r.after)
+                    .bind(&r.prev_hash)
+                    .bind(&r.hash);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+    }
+    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(seq).bind(&hash).execute(&mut *c).await?.rows_affected());
+    Ok(())
 }
 
 /// Walks the whole chain in order, streaming rows. `Ok(n)` is the number of rows checked.

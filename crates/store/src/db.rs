@@ -38,6 +38,11 @@ impl std::fmt::Debug for Db {
 pub struct Tx {
     pub(crate) inner: TxInner,
     pub(crate) audited: bool,
+    /// Audit rows appended so far, chained and written at commit (see [`crate::audit::append`]).
+    pub(crate) audit: Vec<ungcuu_domain::audit::AuditRow>,
+    /// Who was found to tell, by the roles asked for: read once per transaction, however many
+    /// reports a group commit carries (see [`crate::notifications::recipients`]).
+    pub(crate) recipients: Option<(String, Vec<crate::notifications::Recipient>)>,
 }
 
 pub(crate) enum TxInner {
@@ -172,6 +177,8 @@ impl Db {
         Ok(Tx {
             inner,
             audited: false,
+            audit: Vec::new(),
+            recipients: None,
         })
     }
 
@@ -223,7 +230,10 @@ impl Tx {
             self.rollback().await?;
             return Err(StoreError::Unaudited);
         }
-        match self.inner {
+        let mut this = self;
+        let rows = std::mem::take(&mut this.audit);
+        crate::audit::write_chained(&mut this, rows).await?;
+        match this.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }

@@ -27,30 +27,56 @@ pub struct Recipient {
     pub role: String,
 }
 
-/// Active (not disabled) users holding any of `roles`.
+/// Active (not disabled) users holding any of `roles`. Read once per transaction: the
+/// reports of one group commit are told to the same people.
 pub async fn recipients(tx: &mut Tx, roles: &[Role]) -> StoreResult<Vec<Recipient>> {
     let list = roles
         .iter()
         .map(|r| format!("'{}'", r.code()))
         .collect::<Vec<_>>()
         .join(",");
+    if let Some((asked, found)) = &tx.recipients
+        && *asked == list
+    {
+        return Ok(found.clone());
+    }
     let sql = format!(
         "SELECT id, email, name, role FROM users WHERE disabled_at IS NULL AND role IN ({list}) ORDER BY id"
     );
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
+    let found: Vec<Recipient> =
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?);
+    tx.recipients = Some((list, found.clone()));
+    Ok(found)
 }
 
+/// Tells each of `users` the same thing, in one statement.
 pub async fn insert(
     tx: &mut Tx,
-    user_id: i64,
+    users: &[i64],
     kind: &str,
     report_id: Option<i64>,
     params: &serde_json::Value,
-) -> StoreResult<i64> {
+) -> StoreResult<u64> {
+    if users.is_empty() {
+        return Ok(0);
+    }
     let now = ungcuu_domain::time::now();
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id")
-        .bind(user_id).bind(kind).bind(report_id).bind(params.to_string()).bind(now).fetch_one(c).await?))
+    let params = params.to_string();
+    // $1..$4 are shared; each row adds its user.
+    let rows: Vec<String> = (0..users.len())
+        .map(|i| format!("(${},$1,$2,$3,$4)", i + 5))
+        .collect();
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
+        rows.join(",")
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(report_id).bind(&params).bind(now);
+        for u in users {
+            q = q.bind(*u);
+        }
+        q.execute(c).await?.rows_affected()
+    }))
 }
 
 /// A person's newest notices.

@@ -13,11 +13,26 @@ use crate::db::{Backend, Db, Tx, on_db, on_tx, on_write};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 
-pub async fn enqueue(tx: &mut Tx, kind: &str, payload: &serde_json::Value) -> StoreResult<i64> {
+pub async fn enqueue(tx: &mut Tx, kind: &str, payloads: &[serde_json::Value]) -> StoreResult<u64> {
+    if payloads.is_empty() {
+        return Ok(0);
+    }
     let now = ungcuu_domain::time::now();
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3) RETURNING id")
-        .bind(kind).bind(payload.to_string()).bind(now).fetch_one(c).await?))
+    // $1 and $2 are shared; each row adds its payload. One statement for a report's mails.
+    let rows: Vec<String> = (0..payloads.len())
+        .map(|i| format!("($1,${},$2,$2)", i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
+        rows.join(",")
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(now);
+        for p in payloads {
+            q = q.bind(p.to_string());
+        }
+        q.execute(c).await?.rows_affected()
+    }))
 }
 
 /// An outbox row.
@@ -119,11 +134,10 @@ mod tests {
 
     async fn queue(t: &TestDb, n: usize) -> Vec<i64> {
         let mut tx = t.db.begin().await.unwrap();
-        let mut ids = Vec::new();
-        for i in 0..n {
-            let p = serde_json::json!({"to": format!("u{i}@x.vn"), "subject": "s", "body": "b"});
-            ids.push(enqueue(&mut tx, "mail", &p).await.unwrap());
-        }
+        let mails: Vec<_> = (0..n)
+            .map(|i| serde_json::json!({"to": format!("u{i}@x.vn"), "subject": "s", "body": "b"}))
+            .collect();
+        assert_eq!(enqueue(&mut tx, "mail", &mails).await.unwrap(), n as u64);
         audit::append(
             &mut tx,
             NewAudit {
@@ -139,6 +153,9 @@ mod tests {
         .await
         .unwrap();
         tx.commit().await.unwrap();
+        let ids: Vec<i64> = on_db!(&t.db, c => sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
+            .fetch_all(c).await.unwrap());
+        assert_eq!(ids.len(), n);
         ids
     }
 

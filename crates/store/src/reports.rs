@@ -64,15 +64,19 @@ fn select_where(cond: &str) -> String {
 }
 
 pub async fn insert(tx: &mut Tx, r: &NewReport<'_>) -> StoreResult<Report> {
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+    // The row comes back from the insert itself: one round trip, not two.
+    let sql = format!(
         "INSERT INTO reports (tracking_code, org_id, channel, verified, confidential, reporter_org_name, system_name, \
          description, security_level, handled, detected_at, reported_at, received_at, form_json, status, serious, search) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'received',$15,$16) RETURNING id")
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'received',$15,$16) RETURNING {}",
+        // SQLite's RETURNING names the table's columns bare.
+        COLS.replace("r.", "")
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(r.tracking_code).bind(r.org_id.map(|o| o.0)).bind(r.channel).bind(r.verified).bind(r.confidential)
         .bind(r.reporter_org_name).bind(r.system_name).bind(r.description).bind(r.security_level).bind(r.handled)
         .bind(r.detected_at).bind(r.reported_at).bind(r.received_at).bind(r.form_json).bind(r.serious).bind(r.search)
-        .fetch_one(c).await?);
-    get_in(tx, id).await
+        .fetch_one(c).await?))
 }
 
 pub async fn get_in(tx: &mut Tx, id: i64) -> StoreResult<Report> {
@@ -154,9 +158,46 @@ impl Default for ReportFilter {
     }
 }
 
+/// How far the newest reports are read in order, looking for a search's matches, before the
+/// trigram index is asked instead. A word found in one report in a hundred fills the first
+/// page within this window; a rarer one is answered by the index, which is quick exactly when
+/// matches are few.
+const SEARCH_WINDOW: i64 = 8_000;
+
+/// How a search text narrows a list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// No search.
+    None,
+    /// Read the rows the other conditions allow, newest first, and keep those containing the
+    /// text: for a unit's own reports (bounded by its size), never the index.
+    Scan,
+    /// As `Scan`, but only over the newest rows, this many ([`SEARCH_WINDOW`]).
+    Window(i64),
+    /// The trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) finds every match first.
+    Index,
+}
+
 /// The newest reports first, as the filter says. Confidentiality is applied in the query, so a
 /// page is always full and its count is right.
 pub async fn list(db: &Db, f: &ReportFilter) -> StoreResult<Vec<Report>> {
+    let searching = f.query.as_deref().is_some_and(|q| !q.is_empty());
+    if !searching {
+        return page(db, f, Search::None).await;
+    }
+    if f.within.is_some() {
+        return page(db, f, Search::Scan).await;
+    }
+    // A full page from the window is exactly the page the index would give: every match
+    // outside the window is older than every row inside it.
+    let first = page(db, f, Search::Window(SEARCH_WINDOW)).await?;
+    if first.len() as i64 >= f.limit {
+        return Ok(first);
+    }
+    page(db, f, Search::Index).await
+}
+
+async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Report>> {
     enum Arg<'a> {
         Text(&'a str),
         Int(i64),
@@ -183,23 +224,49 @@ pub async fn list(db: &Db, f: &ReportFilter) -> StoreResult<Vec<Report>> {
             conds.push(format!("(r.confidential = false OR r.org_id = {n})"));
         }
     }
-    if let Some(q) = f.query.as_deref().filter(|q| !q.is_empty()) {
-        let n = next(&mut args, Arg::Text(q));
-        // Trigram indexes need three characters; shorter queries scan the folded column.
-        if db.backend() == Backend::Sqlite && q.chars().count() >= 3 {
-            conds.push(format!(
-                "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"')"
-            ));
-        } else {
-            conds.push(format!("r.search LIKE '%' || {n} || '%'"));
-        }
-    }
     if let Some(s) = &f.status {
         let n = next(&mut args, Arg::Text(s));
         conds.push(format!("r.status = {n}"));
     }
     if f.unverified_only {
         conds.push("r.verified = false".into());
+    }
+    let q = f.query.as_deref().unwrap_or("");
+    // A substring test no index can serve, so the planner keeps to the ordered walk.
+    let contains = |col: &str, n: &str| match db.backend() {
+        Backend::Sqlite => format!("instr({col}, {n}) > 0"),
+        Backend::Postgres => format!("strpos({col}, {n}) > 0"),
+    };
+    match search {
+        Search::None => {}
+        Search::Scan => {
+            let n = next(&mut args, Arg::Text(q));
+            conds.push(contains("r.search", &n));
+        }
+        Search::Window(window) => {
+            let n = next(&mut args, Arg::Text(q));
+            let cond = if conds.is_empty() {
+                "true".to_string()
+            } else {
+                conds.join(" AND ")
+            };
+            conds = vec![format!(
+                "r.id IN (SELECT w.id FROM (SELECT r.id, r.search FROM reports r WHERE {cond} \
+                 ORDER BY r.received_at DESC, r.id DESC LIMIT {window}) w WHERE {})",
+                contains("w.search", &n)
+            )];
+        }
+        Search::Index => {
+            let n = next(&mut args, Arg::Text(q));
+            // Trigram indexes need three characters; shorter queries scan the folded column.
+            if db.backend() == Backend::Sqlite && q.chars().count() >= 3 {
+                conds.push(format!(
+                    "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"')"
+                ));
+            } else {
+                conds.push(format!("r.search LIKE '%' || {n} || '%'"));
+            }
+        }
     }
     let lim = next(&mut args, Arg::Int(f.limit));
     let off = next(&mut args, Arg::Int(f.offset));
@@ -286,4 +353,111 @@ pub async fn verifications(db: &Db, report_id: i64) -> StoreResult<Vec<Verificat
         "SELECT id, report_id, method, note, verified_by, verifier, verified_at FROM report_verifications \
          WHERE report_id = $1 ORDER BY verified_at, id")
         .bind(report_id).fetch_all(c).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, NewAudit};
+    use crate::testing::TestDb;
+
+    /// Thirty reports, one a minute, every third about ransomware; `n` names each.
+    async fn file_thirty(db: &Db) {
+        let mut tx = db.begin().await.unwrap();
+        let start = ungcuu_domain::time::now() - chrono::Duration::hours(1);
+        for n in 0..30 {
+            let description = if n % 3 == 0 {
+                format!("Mã độc đòi tiền chuộc số {n}")
+            } else {
+                format!("Thư lừa đảo số {n}")
+            };
+            let at = start + chrono::Duration::minutes(n);
+            let code = format!("SC-2026-T{n:04}");
+            let search = ungcuu_domain::text::fold(&format!("{code} {description}"));
+            insert(
+                &mut tx,
+                &NewReport {
+                    tracking_code: &code,
+                    org_id: None,
+                    channel: "api",
+                    verified: true,
+                    confidential: n % 5 == 0,
+                    reporter_org_name: "Sở Y tế",
+                    system_name: "Cổng",
+                    description: &description,
+                    security_level: None,
+                    handled: false,
+                    detected_at: at,
+                    reported_at: at,
+                    received_at: at,
+                    form_json: "{}",
+                    serious: false,
+                    search: &search,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        audit::append(
+            &mut tx,
+            NewAudit {
+                actor_user_id: None,
+                actor: "test".into(),
+                action: "report.file".into(),
+                object_type: "report".into(),
+                object_id: "-".into(),
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    fn codes(rows: &[Report]) -> Vec<String> {
+        rows.iter().map(|r| r.tracking_code.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_search_reads_the_newest_rows_first_and_asks_the_index_when_they_run_dry() {
+        for t in TestDb::both().await {
+            file_thirty(&t.db).await;
+            for confidential in [Confidential::All, Confidential::OnlyOf(None)] {
+                let f = |limit, offset| ReportFilter {
+                    confidential,
+                    query: Some("ma doc doi tien".into()),
+                    limit,
+                    offset,
+                    ..Default::default()
+                };
+                // What the index alone answers, newest first: every match, none other.
+                let all = page(&t.db, &f(100, 0), Search::Index).await.unwrap();
+                let expected: Vec<String> = (0..30)
+                    .rev()
+                    .filter(|n| n % 3 == 0)
+                    .filter(|n| confidential == Confidential::All || n % 5 != 0)
+                    .map(|n| format!("SC-2026-T{n:04}"))
+                    .collect();
+                assert_eq!(codes(&all), expected, "{}", t.name);
+                for offset in [0, 2, 4, 6] {
+                    let want =
+                        &expected[offset.min(expected.len())..(offset + 2).min(expected.len())];
+                    // A window of twelve rows holds the first pages, not the later ones...
+                    let windowed = page(&t.db, &f(2, offset as i64), Search::Window(12))
+                        .await
+                        .unwrap();
+                    if windowed.len() == 2 {
+                        assert_eq!(codes(&windowed), want, "{} window at {offset}", t.name);
+                    }
+                    // ...and the list gives the same page whichever answered it.
+                    let listed = list(&t.db, &f(2, offset as i64)).await.unwrap();
+                    assert_eq!(codes(&listed), want, "{} list at {offset}", t.name);
+                }
+                let short = page(&t.db, &f(2, 6), Search::Window(12)).await.unwrap();
+                assert!(short.len() < 2, "{}: the window ran dry", t.name);
+            }
+            t.cleanup().await;
+        }
+    }
 }
