@@ -125,6 +125,25 @@ pub async fn load(
                 tx.commit().await?;
             }
         }
+        // Into the search index now, as the server's indexer would soon after.
+        while ungcuu_store::reports::index_pending(db, ROWS_PER_TX as i64).await? > 0 {}
+        // Who sees them, written by the store's own rule.
+        let mut tx = db.begin().await?;
+        ungcuu_store::incidents::rescope_range(&mut tx, done, end - 1).await?;
+        ungcuu_store::audit::append(
+            &mut tx,
+            ungcuu_store::audit::NewAudit {
+                actor_user_id: None,
+                actor: "ungcuu-bench".into(),
+                action: "bench.load".into(),
+                object_type: "incident".into(),
+                object_id: format!("{done}-{}", end - 1),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
         done = end;
         eprint!(
             "\r  loaded {}/{} incidents and reports ({:.0} s)",

@@ -103,6 +103,17 @@ impl OrgPath {
         self.0.starts_with(&other.0)
     }
 
+    /// The organisation the path ends at.
+    pub fn id(&self) -> OrgId {
+        let last = self
+            .0
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        OrgId(last.parse().unwrap_or_default())
+    }
+
     pub fn depth(&self) -> usize {
         self.0.matches('/').count().saturating_sub(1)
     }
@@ -122,6 +133,8 @@ mod tests {
         assert!(!p1.is_within(&c));
         assert!(!p12.is_within(&p1), "/12/ must not count as under /1/");
         assert_eq!(c.depth(), 2);
+        assert_eq!(c.id(), OrgId(7));
+        assert_eq!(p12.id(), OrgId(12));
     }
 
     #[test]

@@ -99,29 +99,10 @@ pub(crate) async fn write_chained(tx: &mut Tx, mut rows: Vec<AuditRow>) -> Store
         hash = row.hash.clone();
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 11;
-                format!(
-                    "(${},${},${},${},${},${},${},${},${},${},${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, object_id, \
              before_json, after_json, prev_hash, hash) VALUES {}",
-            values.join(",")
+            crate::sql::values(chunk.len(), 1, "(?,?,?,?,?,?,?,?,?,?,?)")
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -216,6 +216,17 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "incident_scope",
+        key: "org_id, incident_id",
+        identity: false,
+        cols: &[
+            ("org_id", Int),
+            ("incident_id", Int),
+            ("opened_at", Time),
+            ("confidential", Bool),
+        ],
+    },
+    Table {
         name: "reports",
         key: "id",
         identity: true,

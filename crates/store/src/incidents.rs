@@ -98,7 +98,63 @@ pub async fn refresh(tx: &mut Tx, id: i64) -> StoreResult<Incident> {
            serious = serious OR COALESCE((SELECT MAX(CASE WHEN r.serious THEN 1 ELSE 0 END) FROM reports r WHERE r.incident_id = $1), 0) = 1, \
            updated_at = $2 WHERE id = $1")
         .bind(id).bind(now).execute(c).await?.rows_affected());
+    rescope(tx, "= $1", Scope::Id(id)).await?;
     get_in(tx, id).await
+}
+
+/// Which incidents a rescope rewrites; `cond` compares an incident id with these binds.
+enum Scope<'a> {
+    Id(i64),
+    Range(i64, i64),
+    Subtree(&'a str),
+}
+
+/// Rewrites the `incident_scope` rows of the incidents whose id satisfies `incident_id {cond}`:
+/// each incident is seen by every organisation that filed one of its reports and by every
+/// organisation above those. The one place that rule is written (the migration seeds the
+/// table with the same statement).
+async fn rescope(tx: &mut Tx, cond: &str, scope: Scope<'_>) -> StoreResult<()> {
+    let delete = format!("DELETE FROM incident_scope WHERE incident_id {cond}");
+    let insert = format!(
+        "WITH RECURSIVE up (incident_id, org_id) AS ( \
+           SELECT r.incident_id, r.org_id FROM reports r WHERE r.incident_id {cond} \
+           UNION \
+           SELECT up.incident_id, o.parent_id FROM up JOIN orgs o ON o.id = up.org_id WHERE o.parent_id IS NOT NULL) \
+         INSERT INTO incident_scope (org_id, incident_id, opened_at, confidential) \
+         SELECT up.org_id, i.id, i.opened_at, i.confidential FROM up JOIN incidents i ON i.id = up.incident_id"
+    );
+    for sql in [delete, insert] {
+        on_tx!(tx, c => {
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            match scope {
+                Scope::Id(id) => q.bind(id),
+                Scope::Range(from, to) => q.bind(from).bind(to),
+                Scope::Subtree(path) => q.bind(path),
+            }
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// After a unit moved (its subtree's paths rewritten): the incidents its reports joined are
+/// now seen from its new ancestors instead of the old.
+pub async fn rescope_subtree(tx: &mut Tx, path: &ungcuu_domain::org::OrgPath) -> StoreResult<()> {
+    rescope(
+        tx,
+        "IN (SELECT r2.incident_id FROM reports r2 JOIN orgs o2 ON o2.id = r2.org_id \
+         WHERE o2.path LIKE $1 || '%' AND r2.incident_id IS NOT NULL)",
+        Scope::Subtree(path.as_str()),
+    )
+    .await
+}
+
+/// For loaders that write incidents and reports in bulk, straight through SQL (the bench):
+/// the scope rows of incidents `from..=to`.
+pub async fn rescope_range(tx: &mut Tx, from: i64, to: i64) -> StoreResult<()> {
+    rescope(tx, "BETWEEN $1 AND $2", Scope::Range(from, to)).await
 }
 
 /// The newest incidents first. A reader outside the confidential circle sees a confidential
@@ -110,51 +166,47 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<Vec<Incident>> {
+    // A unit reads its own scope rows, newest first, from one index range; the desk reads the
+    // incidents themselves.
+    let (from, id, opened, conf) = match within {
+        Some(_) => (
+            "incident_scope s",
+            "s.incident_id",
+            "s.opened_at",
+            "s.confidential",
+        ),
+        None => ("incidents i", "i.id", "i.opened_at", "i.confidential"),
+    };
     let mut conds = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut org_bind: Option<i64> = None;
+    let mut binds: Vec<i64> = Vec::new();
     if let Some(p) = within {
-        texts.push(p.as_str().to_string());
-        // From the subtree's organisations (a handful) to their reports' incidents through
-        // the (org_id, incident_id) index, rather than a join per incident.
-        conds.push(format!(
-            "i.id IN (SELECT r.incident_id FROM reports r WHERE r.org_id IN \
-             (SELECT o.id FROM orgs o WHERE o.path LIKE ${} || '%'))",
-            texts.len()
-        ));
+        binds.push(p.id().0);
+        conds.push(format!("s.org_id = ${}", binds.len()));
     }
     match confidential {
         Confidential::All => {}
-        Confidential::OnlyOf(None) => conds.push("i.confidential = false".into()),
+        Confidential::OnlyOf(None) => conds.push(format!("{conf} = false")),
         Confidential::OnlyOf(Some(OrgId(o))) => {
-            org_bind = Some(o);
+            binds.push(o);
             conds.push(format!(
-                "(i.confidential = false OR EXISTS (SELECT 1 FROM reports r WHERE r.incident_id = i.id AND r.org_id = ${}))",
-                texts.len() + 1
+                "({conf} = false OR EXISTS (SELECT 1 FROM reports r WHERE r.incident_id = {id} AND r.org_id = ${}))",
+                binds.len()
             ));
         }
     }
-    let base = texts.len() + usize::from(org_bind.is_some());
-    let cond = if conds.is_empty() {
-        "true".into()
-    } else {
-        conds.join(" AND ")
-    };
+    let cond = crate::sql::all(&conds);
     // The page's ids first, then its rows with their report counts: counted for 50
     // incidents, not for every candidate the sort looked at.
     let sql = format!(
-        "{SELECT} WHERE i.id IN (SELECT i.id FROM incidents i WHERE {cond} \
-         ORDER BY i.opened_at DESC, i.id DESC LIMIT ${} OFFSET ${}) ORDER BY i.opened_at DESC, i.id DESC",
-        base + 1,
-        base + 2
+        "{SELECT} WHERE i.id IN (SELECT {id} FROM {from} WHERE {cond} \
+         ORDER BY {opened} DESC, {id} DESC LIMIT ${} OFFSET ${}) ORDER BY i.opened_at DESC, i.id DESC",
+        binds.len() + 1,
+        binds.len() + 2
     );
     Ok(on_db!(db, c => {
         let mut q = sqlx::query_as::<_, Incident>(sqlx::AssertSqlSafe(sql));
-        for t in &texts {
-            q = q.bind(t.as_str());
-        }
-        if let Some(o) = org_bind {
-            q = q.bind(o);
+        for b in &binds {
+            q = q.bind(*b);
         }
         q.bind(limit).bind(offset).fetch_all(c).await?
     }))
@@ -165,4 +217,203 @@ pub async fn codes(db: &Db) -> StoreResult<std::collections::HashMap<i64, String
     let rows: Vec<(i64, String)> =
         on_db!(db, c => sqlx::query_as("SELECT id, code FROM incidents").fetch_all(c).await?);
     Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, NewAudit};
+    use crate::orgs::{self, OrgFields};
+    use crate::reports::{self, NewReport};
+    use crate::testing::TestDb;
+    use ungcuu_domain::org::OrgKind;
+
+    fn audited(tx: &mut Tx) -> impl std::future::Future<Output = StoreResult<()>> + '_ {
+        audit::append(
+            tx,
+            NewAudit {
+                actor_user_id: None,
+                actor: "test".into(),
+                action: "test".into(),
+                object_type: "incident".into(),
+                object_id: "-".into(),
+                before: None,
+                after: None,
+            },
+        )
+    }
+
+    async fn org(tx: &mut Tx, name: &str, parent: Option<OrgId>) -> OrgId {
+        orgs::insert(tx, &fields(name, parent)).await.unwrap().id
+    }
+
+    fn fields(name: &str, parent: Option<OrgId>) -> OrgFields {
+        OrgFields {
+            name: name.into(),
+            kind: OrgKind::Department,
+            parent_id: parent,
+            address: None,
+            phone: None,
+            email: None,
+            website: None,
+        }
+    }
+
+    /// A report of `org`, accepted into a new incident (or `into` an existing one).
+    async fn file(
+        tx: &mut Tx,
+        n: i64,
+        org: OrgId,
+        confidential: bool,
+        into: Option<i64>,
+    ) -> (i64, i64) {
+        let at = ungcuu_domain::time::now() + chrono::Duration::seconds(n);
+        let code = format!("SC-2026-S{n:04}");
+        let r = reports::insert(
+            tx,
+            &NewReport {
+                tracking_code: &code,
+                org_id: Some(org),
+                channel: "api",
+                verified: true,
+                confidential,
+                reporter_org_name: "Sở",
+                system_name: "Cổng",
+                description: "Mã độc",
+                security_level: None,
+                handled: false,
+                detected_at: at,
+                reported_at: at,
+                received_at: at,
+                form_json: "{}",
+                serious: false,
+                search: "ma doc",
+            },
+        )
+        .await
+        .unwrap();
+        let incident = match into {
+            Some(i) => i,
+            None => {
+                let n = NewIncident {
+                    title: &code,
+                    org_id: Some(org.0),
+                    confidential,
+                    serious: false,
+                    opened_by: "test",
+                    year: 2026,
+                };
+                insert(tx, &n).await.unwrap().id
+            }
+        };
+        reports::transition(tx, r.id, &r.status, "accepted", None, Some(incident))
+            .await
+            .unwrap()
+            .unwrap();
+        refresh(tx, incident).await.unwrap();
+        (r.id, incident)
+    }
+
+    async fn seen(db: &Db, org: OrgId, c: Confidential) -> Vec<i64> {
+        let path = orgs::get(db, org).await.unwrap().path;
+        list(db, Some(&path), c, 50, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_unit_sees_the_incidents_its_subtree_filed_into_and_follows_moves_and_departures() {
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let mut tx = db.begin().await.unwrap();
+            let province = org(&mut tx, "Tỉnh", None).await;
+            let health = org(&mut tx, "Sở Y tế", Some(province)).await;
+            let hospital = org(&mut tx, "Bệnh viện", Some(health)).await;
+            let police = org(&mut tx, "Công an", Some(province)).await;
+            let (_, a) = file(&mut tx, 1, hospital, false, None).await;
+            let (_, b) = file(&mut tx, 2, police, false, None).await;
+            // The police file into the hospital's incident too, and one confidential of their own.
+            let (joined, _) = file(&mut tx, 3, police, false, Some(a)).await;
+            let (_, secret) = file(&mut tx, 4, police, true, None).await;
+            audited(&mut tx).await.unwrap();
+            tx.commit().await.unwrap();
+
+            let all = Confidential::All;
+            assert_eq!(
+                seen(db, province, all).await,
+                vec![secret, b, a],
+                "{}",
+                t.name
+            );
+            assert_eq!(seen(db, health, all).await, vec![a], "{}", t.name);
+            assert_eq!(seen(db, hospital, all).await, vec![a], "{}", t.name);
+            assert_eq!(
+                seen(db, police, all).await,
+                vec![secret, b, a],
+                "{}",
+                t.name
+            );
+            // Outside the confidential circle: only the confidential incidents one's own
+            // organisation filed into.
+            let outside = Confidential::OnlyOf(Some(health));
+            assert_eq!(seen(db, province, outside).await, vec![b, a], "{}", t.name);
+            let own = Confidential::OnlyOf(Some(police));
+            assert_eq!(
+                seen(db, police, own).await,
+                vec![secret, b, a],
+                "{}",
+                t.name
+            );
+            let paged: Vec<i64> = list(
+                db,
+                Some(&orgs::get(db, province).await.unwrap().path),
+                all,
+                1,
+                1,
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+            assert_eq!(paged, vec![b], "{}: the second page of one", t.name);
+
+            // The hospital moves under the police: the health department no longer sees its
+            // incident, the police still do, and the province throughout.
+            let mut tx = db.begin().await.unwrap();
+            orgs::update(&mut tx, hospital, &fields("Bệnh viện", Some(police)))
+                .await
+                .unwrap();
+            audited(&mut tx).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(seen(db, health, all).await, Vec::<i64>::new(), "{}", t.name);
+            assert_eq!(
+                seen(db, police, all).await,
+                vec![secret, b, a],
+                "{}",
+                t.name
+            );
+
+            // The police's report leaves the hospital's incident for b.
+            let mut tx = db.begin().await.unwrap();
+            reports::transition(&mut tx, joined, "accepted", "accepted", None, Some(b))
+                .await
+                .unwrap()
+                .unwrap();
+            refresh(&mut tx, a).await.unwrap();
+            refresh(&mut tx, b).await.unwrap();
+            // ...and the hospital moves back.
+            orgs::update(&mut tx, hospital, &fields("Bệnh viện", Some(health)))
+                .await
+                .unwrap();
+            audited(&mut tx).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(seen(db, police, all).await, vec![secret, b], "{}", t.name);
+            assert_eq!(seen(db, health, all).await, vec![a], "{}", t.name);
+            t.cleanup().await;
+        }
+    }
 }

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod reports;
 pub mod roster;
 pub mod sessions;
+mod sql;
 pub mod systems;
 pub mod testing;
 pub mod tokens;

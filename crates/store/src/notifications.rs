@@ -63,12 +63,9 @@ pub async fn insert(
     let now = ungcuu_domain::time::now();
     let params = params.to_string();
     // $1..$4 are shared; each row adds its user.
-    let rows: Vec<String> = (0..users.len())
-        .map(|i| format!("(${},$1,$2,$3,$4)", i + 5))
-        .collect();
     let sql = format!(
         "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
-        rows.join(",")
+        crate::sql::values(users.len(), 5, "(?,$1,$2,$3,$4)")
     );
     Ok(on_tx!(tx, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(report_id).bind(&params).bind(now);

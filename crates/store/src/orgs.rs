@@ -153,6 +153,12 @@ pub async fn insert(tx: &mut Tx, f: &OrgFields) -> StoreResult<Org> {
     get_in(tx, id).await
 }
 
+/// How many organisations lie at or below `path`.
+pub async fn count_within(db: &Db, path: &OrgPath) -> StoreResult<i64> {
+    Ok(on_db!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE path LIKE $1 || '%'")
+        .bind(path.as_str()).fetch_one(c).await?))
+}
+
 /// Updates the fields. Moving under a new parent rewrites the paths of the whole subtree;
 /// the caller must make sure the new parent is not inside the subtree.
 pub async fn update(tx: &mut Tx, id: OrgId, f: &OrgFields) -> StoreResult<Org> {
@@ -174,6 +180,7 @@ pub async fn update(tx: &mut Tx, id: OrgId, f: &OrgFields) -> StoreResult<Org> {
             "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3 || '%'")
             .bind(new_path.as_str()).bind(old_len + 1).bind(old.path.as_str())
             .execute(c).await?.rows_affected());
+        crate::incidents::rescope_subtree(tx, &new_path).await?;
     }
     get_in(tx, id).await
 }

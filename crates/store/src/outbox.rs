@@ -19,12 +19,9 @@ pub async fn enqueue(tx: &mut Tx, kind: &str, payloads: &[serde_json::Value]) ->
     }
     let now = ungcuu_domain::time::now();
     // $1 and $2 are shared; each row adds its payload. One statement for a report's mails.
-    let rows: Vec<String> = (0..payloads.len())
-        .map(|i| format!("($1,${},$2,$2)", i + 3))
-        .collect();
     let sql = format!(
         "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
-        rows.join(",")
+        crate::sql::values(payloads.len(), 3, "($1,?,$2,$2)")
     );
     Ok(on_tx!(tx, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(now);

@@ -510,11 +510,13 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
         },
     );
     let sweeper = tokio::spawn(sweep_sessions(app.db.clone()));
+    let indexer = tokio::spawn(index_search(app.db.clone()));
     tracing::info!(listen = %args.listen, backend = ?app.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "ready");
     println!("ungcuu: http://{}", args.listen);
     ungcuu_web::serve(listener, state, shutdown_signal()).await?;
     mail.stop().await;
     sweeper.abort();
+    indexer.abort();
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -532,6 +534,30 @@ async fn sweep_sessions(db: Db) {
         }
         if let Err(e) = db.optimize().await {
             tracing::warn!(error = %e, "planner statistics not refreshed");
+        }
+    }
+}
+
+/// Reports waiting for the search index (SQLite), a batch at a time: twice a second, and at
+/// once again while a whole batch was taken. Filing a report never waits for this.
+async fn index_search(db: Db) {
+    const BATCH: i64 = 256;
+    if db.backend() != ungcuu_store::Backend::Sqlite {
+        return;
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            match ungcuu_store::reports::index_pending(&db, BATCH).await {
+                Ok(n) if n as i64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index not brought up to date; trying again");
+                    break;
+                }
+            }
         }
     }
 }
