@@ -136,10 +136,10 @@ impl Db {
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
-                // 32 MiB of pages (the default is 2): the search index's merges and the
+                // 8 MiB of pages (the default is 2): the search index's merges and the
                 // indexes every report touches stay in memory instead of being read back
                 // from the OS on every commit.
-                .connect_with(opts.clone().pragma("cache_size", "-32768"))
+                .connect_with(opts.clone().pragma("cache_size", "-8192"))
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(8)

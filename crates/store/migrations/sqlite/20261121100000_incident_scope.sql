@@ -12,6 +12,8 @@ CREATE TABLE incident_scope (
 );
 CREATE INDEX incident_scope_list ON incident_scope (org_id, opened_at, incident_id, confidential);
 CREATE INDEX incident_scope_incident ON incident_scope (incident_id);
+-- It served only the join this table replaces; one index fewer for every report filed.
+DROP INDEX reports_org_incident;
 
 WITH RECURSIVE up (incident_id, org_id) AS (
     SELECT r.incident_id, r.org_id FROM reports r WHERE r.incident_id IS NOT NULL
