@@ -155,8 +155,10 @@ pub async fn insert(tx: &mut Tx, f: &OrgFields) -> StoreResult<Org> {
 
 /// The ids of the organisations at or below `path`, at most `limit` of them.
 pub async fn ids_within(db: &Db, path: &OrgPath, limit: i64) -> StoreResult<Vec<i64>> {
-    Ok(on_db!(db, c => sqlx::query_scalar("SELECT id FROM orgs WHERE path LIKE $1 || '%' ORDER BY id LIMIT $2")
-        .bind(path.as_str()).bind(limit).fetch_all(c).await?))
+    Ok(
+        on_db!(db, c => sqlx::query_scalar("SELECT id FROM orgs WHERE path LIKE $1 || '%' ORDER BY id LIMIT $2")
+        .bind(path.as_str()).bind(limit).fetch_all(c).await?),
+    )
 }
 
 /// Updates the fields. Moving under a new parent rewrites the paths of the whole subtree;

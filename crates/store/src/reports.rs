@@ -605,7 +605,11 @@ mod tests {
                     _ => &units[(n as usize) % units.len()],
                 };
                 let code = format!("SC-2026-U{n:04}");
-                let description = if n % 4 == 0 { "mã độc đòi tiền chuộc" } else { "thư rác" };
+                let description = if n % 4 == 0 {
+                    "mã độc đòi tiền chuộc"
+                } else {
+                    "thư rác"
+                };
                 let search = ungcuu_domain::text::fold(&format!("{code} {description}"));
                 let at = start + chrono::Duration::minutes(n);
                 insert(
@@ -669,8 +673,14 @@ mod tests {
                             ..Default::default()
                         };
                         let got = list(&t.db, &f).await.unwrap();
-                        let want = &expected[offset.min(expected.len())..(offset + 4).min(expected.len())];
-                        assert_eq!(codes(&got), want, "{} within {within:?} {query:?} at {offset}", t.name);
+                        let want =
+                            &expected[offset.min(expected.len())..(offset + 4).min(expected.len())];
+                        assert_eq!(
+                            codes(&got),
+                            want,
+                            "{} within {within:?} {query:?} at {offset}",
+                            t.name
+                        );
                     }
                 }
             }
