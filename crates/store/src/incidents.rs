@@ -98,22 +98,38 @@ pub async fn refresh(tx: &mut Tx, id: i64) -> StoreResult<Incident> {
            serious = serious OR COALESCE((SELECT MAX(CASE WHEN r.serious THEN 1 ELSE 0 END) FROM reports r WHERE r.incident_id = $1), 0) = 1, \
            updated_at = $2 WHERE id = $1")
         .bind(id).bind(now).execute(c).await?.rows_affected());
-    rescope(tx, "= $1", Scope::Id(id)).await?;
+    rescope(tx, Scope::Id(id)).await?;
     get_in(tx, id).await
 }
 
-/// Which incidents a rescope rewrites; `cond` compares an incident id with these binds.
+/// Which incidents a rescope rewrites.
+#[derive(Clone, Copy)]
 enum Scope<'a> {
     Id(i64),
     Range(i64, i64),
+    /// Those the reports of the subtree at this path joined.
     Subtree(&'a str),
 }
 
-/// Rewrites the `incident_scope` rows of the incidents whose id satisfies `incident_id {cond}`:
-/// each incident is seen by every organisation that filed one of its reports and by every
-/// organisation above those. The one place that rule is written (the migration seeds the
-/// table with the same statement).
-async fn rescope(tx: &mut Tx, cond: &str, scope: Scope<'_>) -> StoreResult<()> {
+impl Scope<'_> {
+    /// What an incident id must satisfy, with this scope's binds.
+    fn cond(self) -> &'static str {
+        match self {
+            Scope::Id(_) => "= $1",
+            Scope::Range(..) => "BETWEEN $1 AND $2",
+            Scope::Subtree(_) => {
+                "IN (SELECT r2.incident_id FROM reports r2 JOIN orgs o2 ON o2.id = r2.org_id \
+                 WHERE o2.path LIKE $1 || '%' AND r2.incident_id IS NOT NULL)"
+            }
+        }
+    }
+}
+
+/// Rewrites the `incident_scope` rows of the incidents `scope` names: each incident is seen by
+/// every organisation that filed one of its reports and by every organisation above those.
+/// The one place that rule is written (the migration seeds the table with the same statement).
+async fn rescope(tx: &mut Tx, scope: Scope<'_>) -> StoreResult<()> {
+    let cond = scope.cond();
     let delete = format!("DELETE FROM incident_scope WHERE incident_id {cond}");
     let insert = format!(
         "WITH RECURSIVE up (incident_id, org_id) AS ( \
@@ -142,19 +158,13 @@ async fn rescope(tx: &mut Tx, cond: &str, scope: Scope<'_>) -> StoreResult<()> {
 /// After a unit moved (its subtree's paths rewritten): the incidents its reports joined are
 /// now seen from its new ancestors instead of the old.
 pub async fn rescope_subtree(tx: &mut Tx, path: &ungcuu_domain::org::OrgPath) -> StoreResult<()> {
-    rescope(
-        tx,
-        "IN (SELECT r2.incident_id FROM reports r2 JOIN orgs o2 ON o2.id = r2.org_id \
-         WHERE o2.path LIKE $1 || '%' AND r2.incident_id IS NOT NULL)",
-        Scope::Subtree(path.as_str()),
-    )
-    .await
+    rescope(tx, Scope::Subtree(path.as_str())).await
 }
 
 /// For loaders that write incidents and reports in bulk, straight through SQL (the bench):
 /// the scope rows of incidents `from..=to`.
 pub async fn rescope_range(tx: &mut Tx, from: i64, to: i64) -> StoreResult<()> {
-    rescope(tx, "BETWEEN $1 AND $2", Scope::Range(from, to)).await
+    rescope(tx, Scope::Range(from, to)).await
 }
 
 /// The newest incidents first. A reader outside the confidential circle sees a confidential
@@ -222,25 +232,14 @@ pub async fn codes(db: &Db) -> StoreResult<std::collections::HashMap<i64, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{self, NewAudit};
+    use crate::audit;
     use crate::orgs::{self, OrgFields};
     use crate::reports::{self, NewReport};
-    use crate::testing::TestDb;
+    use crate::testing::{TestDb, note, report};
     use ungcuu_domain::org::OrgKind;
 
     fn audited(tx: &mut Tx) -> impl std::future::Future<Output = StoreResult<()>> + '_ {
-        audit::append(
-            tx,
-            NewAudit {
-                actor_user_id: None,
-                actor: "test".into(),
-                action: "test".into(),
-                object_type: "incident".into(),
-                object_id: "-".into(),
-                before: None,
-                after: None,
-            },
-        )
+        audit::append(tx, note("test", "incident"))
     }
 
     async fn org(tx: &mut Tx, name: &str, parent: Option<OrgId>) -> OrgId {
@@ -272,22 +271,8 @@ mod tests {
         let r = reports::insert(
             tx,
             &NewReport {
-                tracking_code: &code,
-                org_id: Some(org),
-                channel: "api",
-                verified: true,
                 confidential,
-                reporter_org_name: "Sở",
-                system_name: "Cổng",
-                description: "Mã độc",
-                security_level: None,
-                handled: false,
-                detected_at: at,
-                reported_at: at,
-                received_at: at,
-                form_json: "{}",
-                serious: false,
-                search: "ma doc",
+                ..report(&code, Some(org), at, "Mã độc", "ma doc")
             },
         )
         .await

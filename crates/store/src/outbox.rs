@@ -126,8 +126,9 @@ pub async fn undelivered(db: &Db, limit: i64) -> StoreResult<Vec<OutboxRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{self, NewAudit};
+    use crate::audit;
     use crate::testing::TestDb;
+    use crate::testing::note;
 
     async fn queue(t: &TestDb, n: usize) -> Vec<i64> {
         let mut tx = t.db.begin().await.unwrap();
@@ -135,20 +136,9 @@ mod tests {
             .map(|i| serde_json::json!({"to": format!("u{i}@x.vn"), "subject": "s", "body": "b"}))
             .collect();
         assert_eq!(enqueue(&mut tx, "mail", &mails).await.unwrap(), n as u64);
-        audit::append(
-            &mut tx,
-            NewAudit {
-                actor_user_id: None,
-                actor: "test".into(),
-                action: "test.queue".into(),
-                object_type: "outbox".into(),
-                object_id: "-".into(),
-                before: None,
-                after: None,
-            },
-        )
-        .await
-        .unwrap();
+        audit::append(&mut tx, note("test.queue", "outbox"))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let ids: Vec<i64> = on_db!(&t.db, c => sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
             .fetch_all(c).await.unwrap());

@@ -423,8 +423,8 @@ pub async fn verifications(db: &Db, report_id: i64) -> StoreResult<Vec<Verificat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{self, NewAudit};
-    use crate::testing::TestDb;
+    use crate::audit;
+    use crate::testing::{TestDb, note, report};
 
     /// Thirty reports, one a minute, every third about ransomware; `n` names each.
     async fn file_thirty(db: &Db) {
@@ -442,41 +442,16 @@ mod tests {
             insert(
                 &mut tx,
                 &NewReport {
-                    tracking_code: &code,
-                    org_id: None,
-                    channel: "api",
-                    verified: true,
                     confidential: n % 5 == 0,
-                    reporter_org_name: "Sở Y tế",
-                    system_name: "Cổng",
-                    description: &description,
-                    security_level: None,
-                    handled: false,
-                    detected_at: at,
-                    reported_at: at,
-                    received_at: at,
-                    form_json: "{}",
-                    serious: false,
-                    search: &search,
+                    ..report(&code, None, at, &description, &search)
                 },
             )
             .await
             .unwrap();
         }
-        audit::append(
-            &mut tx,
-            NewAudit {
-                actor_user_id: None,
-                actor: "test".into(),
-                action: "report.file".into(),
-                object_type: "report".into(),
-                object_id: "-".into(),
-                before: None,
-                after: None,
-            },
-        )
-        .await
-        .unwrap();
+        audit::append(&mut tx, note("report.file", "report"))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
 
@@ -614,43 +589,15 @@ mod tests {
                 let at = start + chrono::Duration::minutes(n);
                 insert(
                     &mut tx,
-                    &NewReport {
-                        tracking_code: &code,
-                        org_id: Some(org.id),
-                        channel: "api",
-                        verified: true,
-                        confidential: false,
-                        reporter_org_name: &org.name,
-                        system_name: "Cổng",
-                        description,
-                        security_level: None,
-                        handled: false,
-                        detected_at: at,
-                        reported_at: at,
-                        received_at: at,
-                        form_json: "{}",
-                        serious: false,
-                        search: &search,
-                    },
+                    &report(&code, Some(org.id), at, description, &search),
                 )
                 .await
                 .unwrap();
                 filed.push((n, org.path.clone(), search));
             }
-            audit::append(
-                &mut tx,
-                NewAudit {
-                    actor_user_id: None,
-                    actor: "test".into(),
-                    action: "report.file".into(),
-                    object_type: "report".into(),
-                    object_id: "-".into(),
-                    before: None,
-                    after: None,
-                },
-            )
-            .await
-            .unwrap();
+            audit::append(&mut tx, note("report.file", "report"))
+                .await
+                .unwrap();
             tx.commit().await.unwrap();
             for within in [&units[0].path, &province.path, &child.path] {
                 for query in [None, Some("tien chuoc")] {

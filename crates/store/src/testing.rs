@@ -3,10 +3,56 @@
 //! dropped afterwards.
 
 use crate::Db;
+use crate::audit::NewAudit;
+use crate::reports::NewReport;
+use chrono::{DateTime, Utc};
 use sqlx::Connection;
 use std::path::PathBuf;
+use ungcuu_domain::OrgId;
 
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The audit row a test's change needs before it may commit: `action` on `object_type`.
+pub fn note(action: &str, object_type: &str) -> NewAudit {
+    NewAudit {
+        actor_user_id: None,
+        actor: "test".into(),
+        action: action.into(),
+        object_type: object_type.into(),
+        object_id: "-".into(),
+        before: None,
+        after: None,
+    }
+}
+
+/// A verified report filed through the API at `at`, neither confidential nor serious; a test
+/// sets what it varies with `..report(...)`.
+pub fn report<'a>(
+    code: &'a str,
+    org_id: Option<OrgId>,
+    at: DateTime<Utc>,
+    description: &'a str,
+    search: &'a str,
+) -> NewReport<'a> {
+    NewReport {
+        tracking_code: code,
+        org_id,
+        channel: "api",
+        verified: true,
+        confidential: false,
+        reporter_org_name: "Sở Y tế",
+        system_name: "Cổng",
+        description,
+        security_level: None,
+        handled: false,
+        detected_at: at,
+        reported_at: at,
+        received_at: at,
+        form_json: "{}",
+        serious: false,
+        search,
+    }
+}
 
 pub struct TestDb {
     pub db: Db,
