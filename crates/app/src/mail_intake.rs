@@ -471,6 +471,7 @@ impl App {
         } else {
             &form.reporter.org_name
         };
+        let registry = crate::reports::registry(&self.db, f.org).await?;
         let report = crate::reports::insert_report(
             tx,
             &self.cfg,
@@ -481,6 +482,7 @@ impl App {
                 reporter_name: reporter,
                 received_at: f.received_at,
                 ack_to: f.sender,
+                registry: &registry,
             },
         )
         .await?;

@@ -12,6 +12,7 @@ use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::audit;
 use ungcuu_store::reports::{self, NewReport, Report};
+use ungcuu_store::systems::SystemSigns;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -412,6 +413,8 @@ pub(crate) struct Filing<'a> {
     pub reporter_name: &'a str,
     pub received_at: DateTime<Utc>,
     pub ack_to: Option<&'a str>,
+    /// The organisation's systems in service, read before the transaction ([`registry`]).
+    pub registry: &'a [SystemSigns],
 }
 
 /// Writes a report in the caller's transaction with what must come with it, whatever the
@@ -438,7 +441,7 @@ pub(crate) async fn insert_report(
         form.system.owner_name.as_deref().unwrap_or(""),
         form.description
     ));
-    let serious = looks_serious(tx, f.actor.org_id, form, &system_name).await?;
+    let serious = looks_serious(f.registry, form, &system_name);
     let report = reports::insert(
         tx,
         &NewReport {
@@ -482,31 +485,34 @@ pub(crate) async fn insert_report(
 /// Whether the report looks serious: from the form, and from the registry when the named
 /// system is one of the organisation's (its recorded level and the critical list count even
 /// when the reporter left the level blank).
-async fn looks_serious(
-    tx: &mut ungcuu_store::Tx,
-    org: Option<OrgId>,
-    form: &ReportForm,
-    system_name: &str,
-) -> AppResult<bool> {
+fn looks_serious(registry: &[SystemSigns], form: &ReportForm, system_name: &str) -> bool {
     let mut level = form.system.security_level;
     let mut critical = false;
-    if let Some(org) = org {
-        let wanted = ungcuu_domain::text::fold(system_name);
-        for s in ungcuu_store::systems::signs_for_org(tx, org).await? {
-            if ungcuu_domain::text::fold(&s.name) == wanted {
-                critical |= s.critical;
-                level = level.max(s.security_level.and_then(|l| u8::try_from(l).ok()));
-            }
+    let wanted = ungcuu_domain::text::fold(system_name);
+    for s in registry {
+        if ungcuu_domain::text::fold(&s.name) == wanted {
+            critical |= s.critical;
+            level = level.max(s.security_level.and_then(|l| u8::try_from(l).ok()));
         }
     }
-    Ok(ungcuu_domain::intake::looks_serious(
-        ungcuu_domain::intake::SeriousSigns {
-            security_level: level,
-            critical_system: critical,
-            handled: form.handled,
-            description: &form.description,
-        },
-    ))
+    ungcuu_domain::intake::looks_serious(ungcuu_domain::intake::SeriousSigns {
+        security_level: level,
+        critical_system: critical,
+        handled: form.handled,
+        description: &form.description,
+    })
+}
+
+/// The filing organisation's systems in service, for [`looks_serious`]; none for a report
+/// from no organisation.
+pub(crate) async fn registry(
+    db: &ungcuu_store::Db,
+    org: Option<OrgId>,
+) -> AppResult<Vec<SystemSigns>> {
+    Ok(match org {
+        Some(org) => ungcuu_store::systems::signs_for_org(db, org).await?,
+        None => Vec::new(),
+    })
 }
 
 impl App {
@@ -538,22 +544,32 @@ impl App {
     ) -> AppResult<Receipt> {
         let now = ungcuu_domain::time::now();
         let form = input.parse(now)?;
+        let registry = registry(&self.db, actor.org_id).await?;
         // Concurrent reports share one durable commit (group commit), each in its own
         // savepoint: one flush for many reports, and still no receipt before the commit that
         // made its report durable.
-        let (actor, cfg, ack_to) = (actor.clone(), self.cfg.clone(), ack_to.map(str::to_string));
+        // The job may run twice (see `group`), so it borrows what it files from one shared copy.
+        let filing = std::sync::Arc::new((
+            actor.clone(),
+            self.cfg.clone(),
+            ack_to.map(str::to_string),
+            form,
+            registry,
+        ));
         let stored = ungcuu_store::group::run::<Report, AppError, _>(&self.db, move |tx| {
+            let filing = filing.clone();
             Box::pin(async move {
-                let name = form.reporter.org_name.clone();
+                let (actor, cfg, ack_to, form, registry) = &*filing;
                 let new = Filing {
-                    actor: &actor,
+                    actor,
                     channel,
-                    form: &form,
-                    reporter_name: &name,
+                    form,
+                    reporter_name: &form.reporter.org_name,
                     received_at: now,
                     ack_to: ack_to.as_deref(),
+                    registry,
                 };
-                insert_report(tx, &cfg, &new).await
+                insert_report(tx, cfg, &new).await
             })
         });
         let report = stored.await?;

@@ -254,7 +254,8 @@ pub async fn size_on_disk(db: &Db, url: &str) -> anyhow::Result<u64> {
         Db::Sqlite { .. } => {
             let path = url.trim_start_matches("sqlite://");
             let mut total = 0;
-            for ext in ["", "-wal", "-shm"] {
+            // The search index's own file counts too.
+            for ext in ["", "-wal", "-shm", "-search", "-search-wal", "-search-shm"] {
                 if let Ok(m) = std::fs::metadata(format!("{path}{ext}")) {
                     total += m.len();
                 }

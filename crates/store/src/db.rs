@@ -3,6 +3,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -23,6 +24,10 @@ pub enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// The search index's own writer (see [`crate::reports::index_pending`]). The index
+        /// lives in a file of its own, attached as `search` here and on every reader, so
+        /// indexing takes that file's write lock and filing never waits for it.
+        search: SqlitePool,
     },
     Postgres(PgPool),
 }
@@ -101,6 +106,39 @@ macro_rules! on_write {
 
 pub(crate) use {on_db, on_tx, on_write};
 
+/// Attaches the search index's file to each new connection as `search`. The indexer's own
+/// connection (`writer`) also sets how that file is written: WAL, so readers never wait for
+/// it, and without a flush per commit, since a lost commit is only re-indexed.
+fn attach_search(
+    file: Arc<str>,
+    writer: bool,
+) -> impl Fn(
+    &mut sqlx::SqliteConnection,
+    sqlx::pool::PoolConnectionMetadata,
+) -> futures::future::BoxFuture<'_, Result<(), sqlx::Error>>
++ Send
++ Sync
++ 'static {
+    move |c, _| {
+        let file = file.clone();
+        Box::pin(async move {
+            sqlx::query("ATTACH DATABASE $1 AS search")
+                .bind(&*file)
+                .execute(&mut *c)
+                .await?;
+            if writer {
+                sqlx::raw_sql(
+                    "PRAGMA search.journal_mode = WAL; PRAGMA search.synchronous = NORMAL; \
+                     PRAGMA search.cache_size = -8192",
+                )
+                .execute(&mut *c)
+                .await?;
+            }
+            Ok(())
+        })
+    }
+}
+
 impl Db {
     /// Opens the database named by `url`: `sqlite://path` (created when missing) or
     /// `postgres://…`.
@@ -136,17 +174,34 @@ impl Db {
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
-                // 8 MiB of pages (the default is 2): the search index's merges and the
-                // indexes every report touches stay in memory instead of being read back
-                // from the OS on every commit.
-                .connect_with(opts.clone().pragma("cache_size", "-8192"))
+                // 8 MiB of pages (the default is 2): the indexes every report touches stay
+                // in memory instead of being read back from the OS on every commit. Savepoint
+                // journals (one per report in a group commit) stay in memory too.
+                .connect_with(
+                    opts.clone()
+                        .pragma("cache_size", "-8192")
+                        .pragma("temp_store", "memory"),
+                )
                 .await?;
+            let index = Arc::<str>::from(format!("{path}-search"));
+            let search = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(attach_search(index.clone(), true))
+                .connect_with(opts.clone())
+                .await?;
+            crate::reports::search_schema(&search).await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
+                .after_connect(attach_search(index, false))
                 .connect_with(opts.read_only(false))
                 .await?;
-            Ok(Db::Sqlite { read, write })
+            Ok(Db::Sqlite {
+                read,
+                write,
+                search,
+            })
         } else {
             Err(StoreError::Db(sqlx::Error::Configuration(
                 "UNGCUU_DATABASE_URL must start with sqlite:// or postgres://".into(),
@@ -210,9 +265,14 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite {
+                read,
+                write,
+                search,
+            } => {
                 read.close().await;
                 write.close().await;
+                search.close().await;
             }
             Db::Postgres(p) => p.close().await,
         }

@@ -4,9 +4,11 @@
 //! PostgreSQL), and every change appends to the audit hash chain, whose head row serialises
 //! writers. One transaction per report therefore costs one disk flush per report, whatever the
 //! number of clients. Here, writes that arrive while a commit is in flight wait, and the next
-//! batch runs all of them in one transaction, each inside its own SAVEPOINT, then commits once:
-//! a job that fails rolls back to its savepoint and gets its own error while the others
-//! proceed, and no job learns of success before the commit that made it durable.
+//! batch runs all of them in one transaction, then commits once, and no job learns of success
+//! before the commit that made it durable. Jobs rarely fail, so a batch first runs without
+//! savepoints; if one fails, the batch is rolled back and run again with each job inside its own
+//! SAVEPOINT, where the failing one rolls back to it and gets its own error while the others
+//! proceed. A job may therefore run twice and must only touch the database.
 //!
 //! There is no artificial delay: a lone writer is committed at once, and a batch is exactly
 //! what queued up during the previous flush (at most [`MAX_BATCH`] jobs). On PostgreSQL a few
@@ -37,8 +39,9 @@ pub const MAX_BATCH: usize = 32;
 
 /// One unit of work: runs against the batch's transaction and must append its audit row.
 /// Its error type is the caller's (the app's, say), so a rule broken half-way through rolls
-/// the job back like a database error does.
-pub type Job<T, E> = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send>;
+/// the job back like a database error does. It may be run a second time (see the module
+/// notes), so it touches nothing but the transaction.
+pub type Job<T, E> = Box<dyn for<'a> Fn(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send>;
 
 /// A job with its result type erased, so one queue carries every kind of job.
 trait Erased: Send {
@@ -50,7 +53,7 @@ trait Erased: Send {
 }
 
 struct Typed<T, E> {
-    job: Option<Job<T, E>>,
+    job: Job<T, E>,
     out: Option<Result<T, E>>,
     reply: oneshot::Sender<Result<T, E>>,
 }
@@ -62,12 +65,9 @@ where
 {
     fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            let Some(job) = self.job.take() else {
-                return false;
-            };
             tx.audited = false;
             // A panicking job must not take the batch (or the queue) down with it.
-            let out = match AssertUnwindSafe(job(tx)).catch_unwind().await {
+            let out = match AssertUnwindSafe((self.job)(tx)).catch_unwind().await {
                 Ok(r) => r,
                 Err(_) => Err(StoreError::Db(sqlx::Error::Protocol(
                     "a write job panicked; its changes were rolled back".into(),
@@ -205,11 +205,11 @@ impl GroupCommitter {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
+        F: for<'a> Fn(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Box<dyn Erased> = Box::new(Typed {
-            job: Some(Box::new(job) as Job<T, E>),
+            job: Box::new(job) as Job<T, E>,
             out: None,
             reply,
         });
@@ -247,7 +247,7 @@ pub async fn run<T, E, F>(db: &Db, job: F) -> Result<T, E>
 where
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
-    F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
+    F: for<'a> Fn(&'a mut Tx) -> BoxFuture<'a, Result<T, E>> + Send + 'static,
 {
     GroupCommitter::of(db).run(job).await
 }
@@ -278,53 +278,71 @@ async fn exec(tx: &mut Tx, sql: &'static str) -> StoreResult<()> {
 }
 
 async fn commit_batch(db: &Db, mut batch: Vec<Box<dyn Erased>>) {
-    let mut tx = match db.begin().await {
-        Ok(tx) => tx,
-        Err(e) => {
-            for job in batch {
-                job.finish(Err(&e));
-            }
-            return;
+    // First without savepoints (a lone job needs none: its failure is the transaction's);
+    // after a failure, once more with one per job.
+    let mut result = run_batch(db, &mut batch, false).await;
+    if let Ok(false) = result {
+        result = run_batch(db, &mut batch, true).await;
+    }
+    if let Err(e) = result {
+        for job in batch {
+            job.finish(Err(&e));
         }
-    };
-    // A lone job needs no savepoint: if it fails, the whole transaction is its own. Otherwise
-    // each job opens a savepoint of the same name (the newest shadows the older ones) and a
+    }
+}
+
+/// Runs `batch` in one transaction and answers every job (`Ok(true)`). With `savepoints`, each
+/// job runs in its own: a failed job is rolled back alone and the others are committed.
+/// Without, the first failure of a batch of several rolls everything back and nobody is
+/// answered yet (`Ok(false)`); a lone job's failure is its answer. `Err`: the database failed
+/// the batch; nobody is answered.
+async fn run_batch(
+    db: &Db,
+    batch: &mut Vec<Box<dyn Erased>>,
+    savepoints: bool,
+) -> StoreResult<bool> {
+    let mut tx = db.begin().await?;
+    // Each job opens a savepoint of the same name (the newest shadows the older ones) and a
     // success needs no RELEASE: the commit releases them all. One round trip per job, not two.
-    let alone = batch.len() == 1;
     let mut any_ok = false;
-    let mut broken: Option<StoreError> = None;
-    for job in &mut batch {
-        if !alone && let Err(e) = exec(&mut tx, "SAVEPOINT ungcuu_group").await {
-            broken = Some(e);
-            break;
+    for job in batch.iter_mut() {
+        if savepoints && let Err(e) = exec(&mut tx, "SAVEPOINT ungcuu_group").await {
+            let _ = tx.rollback().await;
+            return Err(e);
         }
         // A job rolled back takes its audit rows with it.
         let audited = tx.audit.len();
         let ok = job.run(&mut tx).await;
-        if !ok && !alone {
+        if !ok && !savepoints {
+            let _ = tx.rollback().await;
+            // A lone job's failure is its answer; a batch's is a reason to run it again.
+            if batch.len() == 1 {
+                let job = batch.pop().expect("one job");
+                job.finish(Ok(()));
+                return Ok(true);
+            }
+            return Ok(false);
+        }
+        if !ok {
             tx.audit.truncate(audited);
             if let Err(e) = exec(&mut tx, "ROLLBACK TO SAVEPOINT ungcuu_group").await {
-                broken = Some(e);
-                break;
+                let _ = tx.rollback().await;
+                return Err(e);
             }
         }
         any_ok |= ok;
     }
-    let committed = match broken {
-        Some(e) => {
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-        None if any_ok => {
-            // Every successful job audited itself (checked in `run`).
-            tx.audited = true;
-            tx.commit().await
-        }
-        None => tx.rollback().await,
+    let committed = if any_ok {
+        // Every successful job audited itself (checked in `run`).
+        tx.audited = true;
+        tx.commit().await
+    } else {
+        tx.rollback().await
     };
-    for job in batch {
+    for job in batch.drain(..) {
         job.finish(committed.as_ref().map(|_| ()));
     }
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -409,6 +427,7 @@ mod tests {
                 let gate = gate.clone();
                 tokio::spawn(async move {
                     g.run(move |tx| {
+                        let gate = gate.clone();
                         Box::pin(async move {
                             gate.notified().await;
                             file(tx, 0).await
@@ -472,6 +491,75 @@ mod tests {
             assert_eq!(objects(&t).await, ["0", "1", "6"], "{}", t.name);
             assert_eq!(g.counts(), (2, 7), "{}", t.name);
             assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(3), "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    /// A batch runs once without savepoints; only a failure in it runs the jobs again.
+    #[tokio::test]
+    async fn a_batch_runs_again_with_savepoints_only_when_a_job_fails() {
+        use std::sync::atomic::AtomicUsize;
+        for t in TestDb::both().await {
+            let g = GroupCommitter::with_lanes(&t.db, 1);
+            for failing in [false, true] {
+                let gate = Arc::new(tokio::sync::Notify::new());
+                let hold = {
+                    let (g, gate) = (g.clone(), gate.clone());
+                    tokio::spawn(async move {
+                        g.run(move |tx| {
+                            let gate = gate.clone();
+                            Box::pin(async move {
+                                gate.notified().await;
+                                file(tx, 0).await
+                            })
+                        })
+                        .await
+                    })
+                };
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let runs = Arc::new(AtomicUsize::new(0));
+                let mut tasks = Vec::new();
+                for i in 1..=3 {
+                    let (g, runs) = (g.clone(), runs.clone());
+                    tasks.push(tokio::spawn(async move {
+                        g.run(move |tx| {
+                            runs.fetch_add(1, Ordering::Relaxed);
+                            Box::pin(async move {
+                                file(tx, i).await?;
+                                if failing && i == 2 {
+                                    return Err(StoreError::NotFound);
+                                }
+                                Ok(i)
+                            })
+                        })
+                        .await
+                    }));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                gate.notify_one();
+                hold.await.unwrap().unwrap();
+                let results: Vec<_> = futures::future::join_all(tasks)
+                    .await
+                    .into_iter()
+                    .map(|r| r.unwrap().ok())
+                    .collect();
+                if failing {
+                    assert_eq!(results, [Some(1), None, Some(3)], "{}", t.name);
+                    // The first pass stops at the failure (1, 2), the second runs all three.
+                    assert_eq!(runs.load(Ordering::Relaxed), 5, "{}", t.name);
+                } else {
+                    assert_eq!(results, [Some(1), Some(2), Some(3)], "{}", t.name);
+                    assert_eq!(runs.load(Ordering::Relaxed), 3, "{}", t.name);
+                }
+            }
+            // 0,1,2,3 then 0,1,3: the failed job's report and audit row are gone.
+            assert_eq!(
+                objects(&t).await,
+                ["0", "1", "2", "3", "0", "1", "3"],
+                "{}",
+                t.name
+            );
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(7), "{}", t.name);
             t.cleanup().await;
         }
     }

@@ -271,12 +271,16 @@ async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Repo
             let n = next(&mut args, Arg::Text(q));
             // Trigram indexes need three characters; shorter queries scan the folded column.
             if db.backend() == Backend::Sqlite && q.chars().count() >= 3 {
-                // Reports not yet indexed (see `index_pending`) are read directly.
+                // The index's candidates (only if it was built for this database), the
+                // reports it has not taken yet and those changed since, each checked against
+                // the report's text as it is now (see `index_pending`).
                 conds.push(format!(
-                    "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"' \
-                     UNION ALL SELECT p.report_id FROM reports_fts_pending p JOIN reports w ON w.id = p.report_id \
-                     WHERE instr(w.search, {n}) > 0)"
+                    "r.id IN (SELECT rowid FROM search.reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"' \
+                     AND EXISTS ({TRUSTED}) \
+                     UNION ALL SELECT w.id FROM reports w WHERE w.id > COALESCE(({UPTO}), 0) \
+                     UNION ALL SELECT d.report_id FROM reports_fts_dirty d)"
                 ));
+                conds.push(contains("r.search", &n));
             } else {
                 conds.push(format!("r.search LIKE '%' || {n} || '%'"));
             }
@@ -324,39 +328,140 @@ async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Repo
     }))
 }
 
-/// Adds up to `limit` reports filed since the last call to the search index (SQLite's FTS5;
-/// PostgreSQL's trigram index keeps itself), oldest first, in one transaction; returns how
-/// many. The server calls it in the background, so one flush of the index serves many reports
-/// and filing one never waits for it; until then searches read those reports directly.
+/// The search index's file belongs to this database (see [`index_pending`]).
+const TRUSTED: &str =
+    "SELECT 1 FROM search.reports_fts_state s JOIN reports_fts_owner o ON o.key = s.owner";
+/// Every report up to this id is in the index (none, when it belongs to another database).
+const UPTO: &str =
+    "SELECT s.upto FROM search.reports_fts_state s JOIN reports_fts_owner o ON o.key = s.owner";
+
+/// Creates the search index's file (SQLite): a contentless trigram index of `reports.search`,
+/// and how far it has read, for which database.
+pub(crate) async fn search_schema(search: &sqlx::SqlitePool) -> StoreResult<()> {
+    sqlx::raw_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search.reports_fts USING fts5 \
+             (search, content = '', contentless_delete = 1, tokenize = 'trigram'); \
+         CREATE TABLE IF NOT EXISTS search.reports_fts_state \
+             (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, upto INTEGER NOT NULL)",
+    )
+    .execute(search)
+    .await?;
+    Ok(())
+}
+
+/// Brings the search index (SQLite's FTS5; PostgreSQL's trigram index keeps itself) up to
+/// date by up to `limit` reports, oldest first, in one transaction; returns how many it took.
+///
+/// The index has a file of its own, written on its own connection: this takes that file's
+/// write lock and only reads the database, so filing never waits for indexing. The server
+/// calls it in the background; until it has, searches read the reports it has not taken
+/// directly. Reports whose text changed or which were removed (listed by triggers in
+/// `reports_fts_dirty`) are redone first. An index file built for another database (a
+/// restored or copied one) is emptied and rebuilt.
 pub async fn index_pending(db: &Db, limit: i64) -> StoreResult<u64> {
-    let Db::Sqlite { write, .. } = db else {
+    let Db::Sqlite { write, search, .. } = db else {
         return Ok(0);
     };
-    let mut t = write.begin_with("BEGIN IMMEDIATE").await?;
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(report_id) FROM (SELECT report_id FROM reports_fts_pending ORDER BY report_id LIMIT $1)",
+    let mut c = search.acquire().await?;
+    let migrated: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'table' AND name = 'reports_fts_owner'",
     )
+    .fetch_one(&mut *c)
+    .await?;
+    if migrated == 0 {
+        return Ok(0);
+    }
+    // A deferred BEGIN: its first write locks the index's file only (BEGIN IMMEDIATE would
+    // lock every attached file, the database's too).
+    let mut t = sqlx::Connection::begin(&mut *c).await?;
+    let key: String = sqlx::query_scalar("SELECT key FROM main.reports_fts_owner WHERE id = 1")
+        .fetch_one(&mut *t)
+        .await?;
+    let state: Option<(String, i64)> =
+        sqlx::query_as("SELECT owner, upto FROM search.reports_fts_state WHERE id = 1")
+            .fetch_optional(&mut *t)
+            .await?;
+    let mut upto = match state {
+        Some((owner, upto)) if owner == key => upto,
+        _ => {
+            sqlx::query("INSERT INTO search.reports_fts (reports_fts) VALUES ('delete-all')")
+                .execute(&mut *t)
+                .await?;
+            0
+        }
+    };
+    // Changed and removed reports already taken: their terms out, their text as it is now
+    // back in. Those past `upto` come with the rest below.
+    let dirty: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT report_id, n FROM main.reports_fts_dirty ORDER BY report_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *t)
+    .await?;
+    if !dirty.is_empty() {
+        let ids = dirty
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM search.reports_fts WHERE rowid IN ({ids}) AND rowid <= $1"
+        )))
+        .bind(upto)
+        .execute(&mut *t)
+        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO search.reports_fts (rowid, search) SELECT id, search FROM main.reports \
+             WHERE id IN ({ids}) AND id <= $1"
+        )))
+        .bind(upto)
+        .execute(&mut *t)
+        .await?;
+    }
+    // A removed newest report frees its id for the next one: never count past the newest.
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM main.reports")
+        .fetch_one(&mut *t)
+        .await?;
+    upto = upto.min(newest.unwrap_or(0));
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(id) FROM (SELECT id FROM main.reports WHERE id > $1 ORDER BY id LIMIT $2)",
+    )
+    .bind(upto)
     .bind(limit)
     .fetch_one(&mut *t)
     .await?;
-    let Some(last) = last else {
-        t.rollback().await?;
-        return Ok(0);
-    };
-    sqlx::query(
-        "INSERT INTO reports_fts (rowid, search) SELECT r.id, r.search FROM reports r \
-         WHERE r.id IN (SELECT report_id FROM reports_fts_pending WHERE report_id <= $1)",
-    )
-    .bind(last)
-    .execute(&mut *t)
-    .await?;
-    let n = sqlx::query("DELETE FROM reports_fts_pending WHERE report_id <= $1")
+    let mut taken = dirty.len() as u64;
+    if let Some(last) = last {
+        taken += sqlx::query(
+            "INSERT INTO search.reports_fts (rowid, search) SELECT id, search FROM main.reports \
+             WHERE id > $1 AND id <= $2",
+        )
+        .bind(upto)
         .bind(last)
         .execute(&mut *t)
         .await?
         .rows_affected();
+        upto = last;
+    }
+    sqlx::query(
+        "INSERT OR REPLACE INTO search.reports_fts_state (id, owner, upto) VALUES (1, $1, $2)",
+    )
+    .bind(&key)
+    .bind(upto)
+    .execute(&mut *t)
+    .await?;
     t.commit().await?;
-    Ok(n)
+    drop(c);
+    // Then, on the database's writer, the changes just redone are crossed off, unless they
+    // changed again meanwhile. Derived-data bookkeeping, like the index: not audited.
+    for (id, n) in &dirty {
+        sqlx::query("DELETE FROM reports_fts_dirty WHERE report_id = $1 AND n = $2")
+            .bind(id)
+            .bind(n)
+            .execute(write)
+            .await?;
+    }
+    Ok(taken)
 }
 
 pub async fn set_verified(tx: &mut Tx, id: i64) -> StoreResult<()> {
@@ -534,14 +639,149 @@ mod tests {
             assert_eq!(codes(&after), want, "{}: the index answers alike", t.name);
             if t.name == "sqlite" {
                 // Now from the index alone: nothing left to read directly.
-                let pending: i64 = on_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM reports_fts_pending").fetch_one(c).await.unwrap());
-                assert_eq!(pending, 0);
+                let (upto, newest): (i64, i64) = on_db!(&t.db, c => sqlx::query_as(
+                    "SELECT (SELECT upto FROM search.reports_fts_state), (SELECT MAX(id) FROM reports)")
+                    .fetch_one(c).await.unwrap());
+                assert_eq!(upto, newest);
                 let indexed: i64 = on_db!(&t.db, c => sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM reports_fts WHERE reports_fts MATCH '\"tien chuoc so 2\"'").fetch_one(c).await.unwrap());
+                    "SELECT COUNT(*) FROM search.reports_fts WHERE reports_fts MATCH '\"tien chuoc so 2\"'").fetch_one(c).await.unwrap());
                 assert_eq!(indexed, 3);
             }
             t.cleanup().await;
         }
+    }
+
+    /// The SQLite index in its own file: changes and removals are redone, an index built for
+    /// another database is never trusted, and indexing leaves the database's writer free.
+    #[tokio::test]
+    async fn the_search_index_follows_changes_and_its_own_database_only() {
+        let t = TestDb::sqlite().await;
+        file_thirty(&t.db).await;
+        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        let found = |q: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let f = ReportFilter {
+                    confidential: Confidential::All,
+                    query: Some(q.into()),
+                    limit: 100,
+                    ..Default::default()
+                };
+                codes(&page(&db, &f, Search::Index).await.unwrap())
+            }
+        };
+        assert_eq!(found("tien chuoc so 27").await, ["SC-2026-T0027"]);
+
+        // While the indexer holds the index's write lock, a report is still filed.
+        let Db::Sqlite { search, .. } = &t.db else {
+            unreachable!()
+        };
+        let mut held = search.begin().await.unwrap();
+        sqlx::query("INSERT INTO search.reports_fts (rowid, search) VALUES (-1, 'x')")
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let at = ungcuu_domain::time::now();
+        insert(
+            &mut tx,
+            &report(
+                "SC-2026-T0100",
+                None,
+                at,
+                "Mã độc mới",
+                "sc-2026-t0100 ma doc moi",
+            ),
+        )
+        .await
+        .unwrap();
+        audit::append(&mut tx, note("report.file", "report"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        held.rollback().await.unwrap();
+        assert_eq!(
+            found("ma doc moi").await,
+            ["SC-2026-T0100"],
+            "found before indexing"
+        );
+
+        // A changed text and a removed report, by hand (the app does neither).
+        let on_write = |sql: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let Db::Sqlite { write, .. } = &db else {
+                    unreachable!()
+                };
+                sqlx::query(sql).execute(write).await.unwrap();
+            }
+        };
+        on_write("UPDATE reports SET search = 'sc-2026-t0027 tep la' WHERE tracking_code = 'SC-2026-T0027'").await;
+        on_write("DELETE FROM reports WHERE tracking_code = 'SC-2026-T0024'").await;
+        assert!(
+            found("tien chuoc so 27").await.is_empty(),
+            "old text no longer matches"
+        );
+        assert_eq!(
+            found("tep la").await,
+            ["SC-2026-T0027"],
+            "new text found before indexing"
+        );
+        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        assert_eq!(found("tep la").await, ["SC-2026-T0027"]);
+        assert!(found("tien chuoc so 24").await.is_empty());
+        let (dirty, terms): (i64, i64) = on_db!(&t.db, c => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM reports_fts_dirty), \
+                    (SELECT COUNT(*) FROM search.reports_fts WHERE reports_fts MATCH '\"tien chuoc so 2\"')")
+            .fetch_one(c).await.unwrap());
+        assert_eq!(
+            (dirty, terms),
+            (0, 1),
+            "redone and crossed off; only 21 left"
+        );
+
+        // The newest report removed: the next one takes its id and is indexed all the same.
+        on_write("DELETE FROM reports WHERE tracking_code = 'SC-2026-T0100'").await;
+        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        let mut tx = t.db.begin().await.unwrap();
+        insert(
+            &mut tx,
+            &report(
+                "SC-2026-T0101",
+                None,
+                at,
+                "Lộ lọt",
+                "sc-2026-t0101 lo lot du lieu",
+            ),
+        )
+        .await
+        .unwrap();
+        audit::append(&mut tx, note("report.file", "report"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        assert_eq!(found("lo lot du lieu").await, ["SC-2026-T0101"]);
+        assert!(found("ma doc moi").await.is_empty());
+
+        // The database now claims another index file: this one is not trusted, then rebuilt.
+        on_write("UPDATE reports_fts_owner SET key = 'another'").await;
+        assert_eq!(
+            found("tep la").await,
+            ["SC-2026-T0027"],
+            "read directly meanwhile"
+        );
+        let mut taken = 0;
+        loop {
+            let n = index_pending(&t.db, 64).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            taken += n;
+        }
+        assert_eq!(taken, 30, "every report indexed again");
+        assert_eq!(found("tep la").await, ["SC-2026-T0027"]);
+        t.cleanup().await;
     }
 
     #[tokio::test]
