@@ -176,7 +176,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(30))
                 // 8 MiB of pages (the default is 2): the indexes every report touches stay
                 // in memory instead of being read back from the OS on every commit. Savepoint
-                // journals (one per report in a group commit) stay in memory too.
+                // journals (a group commit rerun after a failed job) and sorts stay in memory.
                 .connect_with(
                     opts.clone()
                         .pragma("cache_size", "-8192")
