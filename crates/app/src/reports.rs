@@ -545,10 +545,9 @@ impl App {
         let now = ungcuu_domain::time::now();
         let form = input.parse(now)?;
         let registry = registry(&self.db, actor.org_id).await?;
-        // Concurrent reports share one durable commit (group commit), each in its own
-        // savepoint: one flush for many reports, and still no receipt before the commit that
-        // made its report durable.
-        // The job may run twice (see `group`), so it borrows what it files from one shared copy.
+        // Concurrent reports share one durable commit (group commit): one flush for many
+        // reports, and still no receipt before the commit that made its report durable. The job
+        // may run twice (see `group`), so it borrows what it files from one shared copy.
         let filing = std::sync::Arc::new((
             actor.clone(),
             self.cfg.clone(),

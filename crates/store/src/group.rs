@@ -378,6 +378,32 @@ mod tests {
         Ok(())
     }
 
+    /// Starts a job (filing "0") that waits for the returned gate, so that its batch stays open
+    /// and the jobs started meanwhile queue for the next one.
+    async fn hold_first_batch(
+        g: &GroupCommitter,
+    ) -> (
+        Arc<tokio::sync::Notify>,
+        tokio::task::JoinHandle<StoreResult<i64>>,
+    ) {
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let hold = {
+            let (g, gate) = (g.clone(), gate.clone());
+            tokio::spawn(async move {
+                g.run(move |tx| {
+                    let gate = gate.clone();
+                    Box::pin(async move {
+                        gate.notified().await;
+                        file(tx, 0).await
+                    })
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        (gate, hold)
+    }
+
     async fn objects(t: &TestDb) -> Vec<String> {
         on_db!(&t.db, c => sqlx::query_scalar("SELECT object_id FROM audit_log ORDER BY seq").fetch_all(c).await.unwrap())
     }
@@ -421,22 +447,7 @@ mod tests {
         for t in TestDb::both().await {
             let g = GroupCommitter::with_lanes(&t.db, 1);
             // Hold the first batch open so that every job below queues for the second one.
-            let gate = Arc::new(tokio::sync::Notify::new());
-            let hold = {
-                let g = g.clone();
-                let gate = gate.clone();
-                tokio::spawn(async move {
-                    g.run(move |tx| {
-                        let gate = gate.clone();
-                        Box::pin(async move {
-                            gate.notified().await;
-                            file(tx, 0).await
-                        })
-                    })
-                    .await
-                })
-            };
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let (gate, hold) = hold_first_batch(&g).await;
             let mut tasks = Vec::new();
             for i in 1..=6 {
                 let g = g.clone();
@@ -502,21 +513,7 @@ mod tests {
         for t in TestDb::both().await {
             let g = GroupCommitter::with_lanes(&t.db, 1);
             for failing in [false, true] {
-                let gate = Arc::new(tokio::sync::Notify::new());
-                let hold = {
-                    let (g, gate) = (g.clone(), gate.clone());
-                    tokio::spawn(async move {
-                        g.run(move |tx| {
-                            let gate = gate.clone();
-                            Box::pin(async move {
-                                gate.notified().await;
-                                file(tx, 0).await
-                            })
-                        })
-                        .await
-                    })
-                };
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let (gate, hold) = hold_first_batch(&g).await;
                 let runs = Arc::new(AtomicUsize::new(0));
                 let mut tasks = Vec::new();
                 for i in 1..=3 {

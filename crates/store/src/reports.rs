@@ -276,7 +276,7 @@ async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Repo
                 // the report's text as it is now (see `index_pending`).
                 conds.push(format!(
                     "r.id IN (SELECT rowid FROM search.reports_fts WHERE reports_fts MATCH '\"' || replace({n}, '\"', '\"\"') || '\"' \
-                     AND EXISTS ({TRUSTED}) \
+                     AND EXISTS ({UPTO}) \
                      UNION ALL SELECT w.id FROM reports w WHERE w.id > COALESCE(({UPTO}), 0) \
                      UNION ALL SELECT d.report_id FROM reports_fts_dirty d)"
                 ));
@@ -328,10 +328,8 @@ async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Repo
     }))
 }
 
-/// The search index's file belongs to this database (see [`index_pending`]).
-const TRUSTED: &str =
-    "SELECT 1 FROM search.reports_fts_state s JOIN reports_fts_owner o ON o.key = s.owner";
-/// Every report up to this id is in the index (none, when it belongs to another database).
+/// Every report up to this id is in the index; no row when the index file belongs to another
+/// database (see [`index_pending`]).
 const UPTO: &str =
     "SELECT s.upto FROM search.reports_fts_state s JOIN reports_fts_owner o ON o.key = s.owner";
 
@@ -560,6 +558,30 @@ mod tests {
         tx.commit().await.unwrap();
     }
 
+    /// Files one report now, with its audit row.
+    async fn file_one(db: &Db, code: &str, description: &str, search: &str) {
+        let mut tx = db.begin().await.unwrap();
+        let at = ungcuu_domain::time::now();
+        insert(&mut tx, &report(code, None, at, description, search))
+            .await
+            .unwrap();
+        audit::append(&mut tx, note("report.file", "report"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// Runs the indexer until it has nothing left; how many reports it took.
+    async fn index_all(db: &Db) -> u64 {
+        let mut taken = 0;
+        loop {
+            match index_pending(db, 64).await.unwrap() {
+                0 => return taken,
+                n => taken += n,
+            }
+        }
+    }
+
     fn codes(rows: &[Report]) -> Vec<String> {
         rows.iter().map(|r| r.tracking_code.clone()).collect()
     }
@@ -657,7 +679,7 @@ mod tests {
     async fn the_search_index_follows_changes_and_its_own_database_only() {
         let t = TestDb::sqlite().await;
         file_thirty(&t.db).await;
-        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        index_all(&t.db).await;
         let found = |q: &'static str| {
             let db = t.db.clone();
             async move {
@@ -681,24 +703,13 @@ mod tests {
             .execute(&mut *held)
             .await
             .unwrap();
-        let mut tx = t.db.begin().await.unwrap();
-        let at = ungcuu_domain::time::now();
-        insert(
-            &mut tx,
-            &report(
-                "SC-2026-T0100",
-                None,
-                at,
-                "Mã độc mới",
-                "sc-2026-t0100 ma doc moi",
-            ),
+        file_one(
+            &t.db,
+            "SC-2026-T0100",
+            "Mã độc mới",
+            "sc-2026-t0100 ma doc moi",
         )
-        .await
-        .unwrap();
-        audit::append(&mut tx, note("report.file", "report"))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        .await;
         held.rollback().await.unwrap();
         assert_eq!(
             found("ma doc moi").await,
@@ -727,7 +738,7 @@ mod tests {
             ["SC-2026-T0027"],
             "new text found before indexing"
         );
-        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        index_all(&t.db).await;
         assert_eq!(found("tep la").await, ["SC-2026-T0027"]);
         assert!(found("tien chuoc so 24").await.is_empty());
         let (dirty, terms): (i64, i64) = on_db!(&t.db, c => sqlx::query_as(
@@ -742,25 +753,15 @@ mod tests {
 
         // The newest report removed: the next one takes its id and is indexed all the same.
         on_write("DELETE FROM reports WHERE tracking_code = 'SC-2026-T0100'").await;
-        while index_pending(&t.db, 64).await.unwrap() > 0 {}
-        let mut tx = t.db.begin().await.unwrap();
-        insert(
-            &mut tx,
-            &report(
-                "SC-2026-T0101",
-                None,
-                at,
-                "Lộ lọt",
-                "sc-2026-t0101 lo lot du lieu",
-            ),
+        index_all(&t.db).await;
+        file_one(
+            &t.db,
+            "SC-2026-T0101",
+            "Lộ lọt",
+            "sc-2026-t0101 lo lot du lieu",
         )
-        .await
-        .unwrap();
-        audit::append(&mut tx, note("report.file", "report"))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        while index_pending(&t.db, 64).await.unwrap() > 0 {}
+        .await;
+        index_all(&t.db).await;
         assert_eq!(found("lo lot du lieu").await, ["SC-2026-T0101"]);
         assert!(found("ma doc moi").await.is_empty());
 
@@ -771,15 +772,7 @@ mod tests {
             ["SC-2026-T0027"],
             "read directly meanwhile"
         );
-        let mut taken = 0;
-        loop {
-            let n = index_pending(&t.db, 64).await.unwrap();
-            if n == 0 {
-                break;
-            }
-            taken += n;
-        }
-        assert_eq!(taken, 30, "every report indexed again");
+        assert_eq!(index_all(&t.db).await, 30, "every report indexed again");
         assert_eq!(found("tep la").await, ["SC-2026-T0027"]);
         t.cleanup().await;
     }
