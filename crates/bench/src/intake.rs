@@ -281,9 +281,11 @@ impl Raw {
         }
     }
 
-    /// Brings the database to rest after a level, so that its upkeep (SQLite's WAL
-    /// checkpoint, PostgreSQL's autovacuum of the rows just written) does not run during the
-    /// next level, whoever that measures.
+    /// Brings the database to rest before a level, so that upkeep left from earlier work
+    /// (SQLite's WAL checkpoint; PostgreSQL's autovacuum of the rows just written, and its
+    /// checkpoint, after which every page's first change writes the whole page to the WAL)
+    /// does not run during the level, and every level starts at the same point of the
+    /// checkpoint cycle, whoever it measures.
     pub async fn settle(&self) -> anyhow::Result<()> {
         match self {
             Raw::Sqlite(p) => {
@@ -293,6 +295,11 @@ impl Raw {
             }
             Raw::Postgres(p) => {
                 sqlx::query("VACUUM ANALYZE").execute(p).await?;
+                // Cluster-wide; needs a superuser or pg_checkpoint, else the level just starts
+                // wherever the cycle is.
+                if let Err(e) = sqlx::query("CHECKPOINT").execute(p).await {
+                    eprintln!("CHECKPOINT before the level failed ({e}); measuring anyway");
+                }
             }
         }
         Ok(())

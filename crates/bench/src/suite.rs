@@ -363,6 +363,7 @@ async fn run_backend(backend: &str, bin: &Path, args: &Args) -> anyhow::Result<s
         let seq = Arc::new(AtomicU64::new(1));
         let mut levels = Vec::new();
         for &c in &args.clients {
+            intake::settle(&ceil_db.url).await?;
             let ceiling = intake::raw_level(
                 &ceil_db.url,
                 ceiling.orgs[0].0,
@@ -375,12 +376,11 @@ async fn run_backend(backend: &str, bin: &Path, args: &Args) -> anyhow::Result<s
             .await
             .with_context(|| format!("ceiling at {c}"))?;
             print_level(backend, "ceiling", &ceiling, None);
-            intake::settle(&ceil_db.url).await?;
+            intake::settle(&srv_db.url).await?;
             let api = intake::http_level(&srv.base, &s.tokens, c, warmup, measure, seq.clone())
                 .await
                 .with_context(|| format!("intake at {c}"))?;
             print_level(backend, "POST /reports", &api, Some(&ceiling));
-            intake::settle(&srv_db.url).await?;
             levels.push(serde_json::json!({
                 "clients": c,
                 "server": api.json(),

@@ -48,6 +48,19 @@ pub struct Tx {
     /// Who was found to tell, by the roles asked for: read once per transaction, however many
     /// reports a group commit carries (see [`crate::notifications::recipients`]).
     pub(crate) recipients: Option<(String, Vec<crate::notifications::Recipient>)>,
+    /// Notices and outbox rows waiting for [`Tx::write_deferred`]: one statement per table for
+    /// a whole group commit instead of one per report.
+    pub(crate) notices: Vec<crate::notifications::PendingNotice>,
+    pub(crate) mails: Vec<crate::outbox::PendingRow>,
+}
+
+/// How much a transaction had buffered at one point, so a job rolled back to its savepoint
+/// takes its buffered rows with it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    audit: usize,
+    notices: usize,
+    mails: usize,
 }
 
 pub(crate) enum TxInner {
@@ -237,6 +250,8 @@ impl Db {
             audited: false,
             audit: Vec::new(),
             recipients: None,
+            notices: Vec::new(),
+            mails: Vec::new(),
         })
     }
 
@@ -294,6 +309,7 @@ impl Tx {
             return Err(StoreError::Unaudited);
         }
         let mut this = self;
+        this.write_deferred().await?;
         let rows = std::mem::take(&mut this.audit);
         crate::audit::write_chained(&mut this, rows).await?;
         match this.inner {
@@ -301,6 +317,30 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+
+    /// Writes the buffered notices and outbox rows, one statement per table. Commit does it
+    /// anyway; group commit calls it earlier so that a failure is still one job's.
+    pub(crate) async fn write_deferred(&mut self) -> StoreResult<()> {
+        let notices = std::mem::take(&mut self.notices);
+        crate::notifications::write_pending(self, &notices).await?;
+        let mails = std::mem::take(&mut self.mails);
+        crate::outbox::write_pending(self, &mails).await
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            audit: self.audit.len(),
+            notices: self.notices.len(),
+            mails: self.mails.len(),
+        }
+    }
+
+    /// Drops what was buffered after `mark` (its statements were rolled back).
+    pub(crate) fn forget_since(&mut self, mark: Mark) {
+        self.audit.truncate(mark.audit);
+        self.notices.truncate(mark.notices);
+        self.mails.truncate(mark.mails);
     }
 
     pub async fn rollback(self) -> StoreResult<()> {

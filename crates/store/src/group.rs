@@ -46,7 +46,9 @@ pub type Job<T, E> = Box<dyn for<'a> Fn(&'a mut Tx) -> BoxFuture<'a, Result<T, E
 /// A job with its result type erased, so one queue carries every kind of job.
 trait Erased: Send {
     /// Runs the job; its result is kept inside until [`Erased::finish`]. `true` on success.
-    fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool>;
+    /// With `write`, the rows it buffered are written before it counts as done, so that their
+    /// failure is its own.
+    fn run<'a>(&'a mut self, tx: &'a mut Tx, write: bool) -> BoxFuture<'a, bool>;
     /// Answers the waiter: the job's own result once `committed` is `Ok`, its own error if it
     /// failed, or the commit's failure.
     fn finish(self: Box<Self>, committed: Result<(), &StoreError>);
@@ -63,7 +65,7 @@ where
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
 {
-    fn run<'a>(&'a mut self, tx: &'a mut Tx) -> BoxFuture<'a, bool> {
+    fn run<'a>(&'a mut self, tx: &'a mut Tx, write: bool) -> BoxFuture<'a, bool> {
         Box::pin(async move {
             tx.audited = false;
             // A panicking job must not take the batch (or the queue) down with it.
@@ -77,6 +79,7 @@ where
             let out = match out {
                 // Same rule as `Tx::commit`: no change without its audit row.
                 Ok(_) if !tx.audited => Err(StoreError::Unaudited.into()),
+                Ok(v) if write => tx.write_deferred().await.map(|_| v).map_err(E::from),
                 o => o,
             };
             let ok = out.is_ok();
@@ -304,15 +307,18 @@ async fn run_batch(
     let mut tx = db.begin().await?;
     // Each job opens a savepoint of the same name (the newest shadows the older ones) and a
     // success needs no RELEASE: the commit releases them all. One round trip per job, not two.
+    // The notices and mails the jobs buffer are written once for the whole batch; a lone job
+    // or one in its own savepoint writes its own, so their failure is its answer.
+    let write_each = savepoints || batch.len() == 1;
     let mut any_ok = false;
     for job in batch.iter_mut() {
         if savepoints && let Err(e) = exec(&mut tx, "SAVEPOINT ungcuu_group").await {
             let _ = tx.rollback().await;
             return Err(e);
         }
-        // A job rolled back takes its audit rows with it.
-        let audited = tx.audit.len();
-        let ok = job.run(&mut tx).await;
+        // A job rolled back takes its buffered rows with it.
+        let mark = tx.mark();
+        let ok = job.run(&mut tx, write_each).await;
         if !ok && !savepoints {
             let _ = tx.rollback().await;
             // A lone job's failure is its answer; a batch's is a reason to run it again.
@@ -324,13 +330,18 @@ async fn run_batch(
             return Ok(false);
         }
         if !ok {
-            tx.audit.truncate(audited);
+            tx.forget_since(mark);
             if let Err(e) = exec(&mut tx, "ROLLBACK TO SAVEPOINT ungcuu_group").await {
                 let _ = tx.rollback().await;
                 return Err(e);
             }
         }
         any_ok |= ok;
+    }
+    // Rows a job buffered but that cannot be written: run again, each job on its own.
+    if !write_each && tx.write_deferred().await.is_err() {
+        let _ = tx.rollback().await;
+        return Ok(false);
     }
     let committed = if any_ok {
         // Every successful job audited itself (checked in `run`).
@@ -557,6 +568,65 @@ mod tests {
                 t.name
             );
             assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(7), "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    /// Notices and mails are written once per batch; when that write fails, the batch runs
+    /// again with each job writing its own, so only the job whose rows are bad fails.
+    #[tokio::test]
+    async fn buffered_rows_are_written_per_batch_and_a_bad_one_fails_its_job_alone() {
+        use crate::{notifications, outbox};
+        use std::sync::atomic::AtomicUsize;
+        for t in TestDb::both().await {
+            let g = GroupCommitter::with_lanes(&t.db, 1);
+            let (gate, hold) = hold_first_batch(&g).await;
+            let runs = Arc::new(AtomicUsize::new(0));
+            let mut tasks = Vec::new();
+            for i in 1..=4 {
+                let (g, runs) = (g.clone(), runs.clone());
+                tasks.push(tokio::spawn(async move {
+                    g.run(move |tx| {
+                        runs.fetch_add(1, Ordering::Relaxed);
+                        Box::pin(async move {
+                            file(tx, i).await?;
+                            outbox::enqueue(tx, "mail", &[serde_json::json!({"n": i})]).await?;
+                            if i == 2 {
+                                // Nobody has this id: the foreign key fails, but only on write.
+                                let params = serde_json::json!({});
+                                notifications::insert(tx, &[999_999], "report.new", None, &params)
+                                    .await?;
+                            }
+                            StoreResult::Ok(i)
+                        })
+                    })
+                    .await
+                }));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            gate.notify_one();
+            hold.await.unwrap().unwrap();
+            let results: Vec<_> = futures::future::join_all(tasks)
+                .await
+                .into_iter()
+                .map(|r| r.unwrap().ok())
+                .collect();
+            assert_eq!(results, [Some(1), None, Some(3), Some(4)], "{}", t.name);
+            // Four jobs ran, the batch's write failed, and all four ran again.
+            assert_eq!(runs.load(Ordering::Relaxed), 8, "{}", t.name);
+            let mails: Vec<String> = on_db!(&t.db, c => sqlx::query_scalar(
+                "SELECT payload FROM outbox ORDER BY id").fetch_all(c).await.unwrap());
+            assert_eq!(
+                mails,
+                [r#"{"n":1}"#, r#"{"n":3}"#, r#"{"n":4}"#],
+                "{}",
+                t.name
+            );
+            let notices: i64 = on_db!(&t.db, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notifications").fetch_one(c).await.unwrap());
+            assert_eq!(notices, 0, "{}", t.name);
+            assert_eq!(objects(&t).await, ["0", "1", "3", "4"], "{}", t.name);
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(4), "{}", t.name);
             t.cleanup().await;
         }
     }

@@ -1,7 +1,7 @@
 //! In-app notices: one row per person told. The text is rendered from `kind` and `params` in
 //! the reader's language when shown, so a notice reads right in Vietnamese and in English.
 
-use crate::db::{Db, Tx, on_db, on_tx, on_write};
+use crate::db::{Db, Tx, TxInner, on_db, on_tx, on_write};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -49,7 +49,8 @@ pub async fn recipients(tx: &mut Tx, roles: &[Role]) -> StoreResult<Vec<Recipien
     Ok(found)
 }
 
-/// Tells each of `users` the same thing, in one statement.
+/// Tells each of `users` the same thing. The rows are written when the transaction ends, with
+/// every other notice of it in one statement (a group commit carries many reports).
 pub async fn insert(
     tx: &mut Tx,
     users: &[i64],
@@ -57,23 +58,66 @@ pub async fn insert(
     report_id: Option<i64>,
     params: &serde_json::Value,
 ) -> StoreResult<u64> {
-    if users.is_empty() {
-        return Ok(0);
-    }
-    let now = ungcuu_domain::time::now();
+    let created_at = ungcuu_domain::time::now();
     let params = params.to_string();
-    // $1..$4 are shared; each row adds its user.
-    let sql = format!(
-        "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
-        crate::sql::values(users.len(), 5, "(?,$1,$2,$3,$4)")
-    );
-    Ok(on_tx!(tx, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(report_id).bind(&params).bind(now);
-        for u in users {
-            q = q.bind(*u);
-        }
-        q.execute(c).await?.rows_affected()
-    }))
+    tx.notices
+        .extend(users.iter().map(|&user_id| PendingNotice {
+            user_id,
+            kind: kind.to_string(),
+            report_id,
+            params: params.clone(),
+            created_at,
+        }));
+    Ok(users.len() as u64)
+}
+
+/// A notice buffered in its transaction (see [`insert`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PendingNotice {
+    user_id: i64,
+    kind: String,
+    report_id: Option<i64>,
+    params: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Rows per INSERT on SQLite: 5 bound values each, well under its limit.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Writes buffered notices. PostgreSQL takes them as arrays, so one prepared statement serves
+/// every batch size (a text per row count would crowd the connection's statement cache).
+pub(crate) async fn write_pending(tx: &mut Tx, rows: &[PendingNotice]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let TxInner::Postgres(c) = &mut tx.inner {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, report_id, params, created_at) \
+             SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TIMESTAMPTZ[])",
+        )
+        .bind(rows.iter().map(|n| n.user_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|n| n.report_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|n| n.params.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|n| n.created_at).collect::<Vec<_>>())
+        .execute(&mut **c)
+        .await?;
+        return Ok(());
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
+            crate::sql::values(chunk.len(), 1, "(?,?,?,?,?)")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for n in chunk {
+                q = q.bind(n.user_id).bind(&n.kind).bind(n.report_id).bind(&n.params).bind(n.created_at);
+            }
+            q.execute(&mut *c).await?;
+        });
+    }
+    Ok(())
 }
 
 /// A person's newest notices.

@@ -9,27 +9,64 @@
 //! Delivery bookkeeping is not a change a person made and is not audited (like session
 //! bookkeeping); the row itself keeps attempts, the last error and when it was delivered.
 
-use crate::db::{Backend, Db, Tx, on_db, on_tx, on_write};
+use crate::db::{Backend, Db, Tx, TxInner, on_db, on_tx, on_write};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 
+/// Queues `payloads` for delivery after commit. The rows are written when the transaction
+/// ends, with every other row of it in one statement.
 pub async fn enqueue(tx: &mut Tx, kind: &str, payloads: &[serde_json::Value]) -> StoreResult<u64> {
-    if payloads.is_empty() {
-        return Ok(0);
-    }
     let now = ungcuu_domain::time::now();
-    // $1 and $2 are shared; each row adds its payload. One statement for a report's mails.
-    let sql = format!(
-        "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
-        crate::sql::values(payloads.len(), 3, "($1,?,$2,$2)")
-    );
-    Ok(on_tx!(tx, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(now);
-        for p in payloads {
-            q = q.bind(p.to_string());
-        }
-        q.execute(c).await?.rows_affected()
-    }))
+    tx.mails.extend(payloads.iter().map(|p| PendingRow {
+        kind: kind.to_string(),
+        payload: p.to_string(),
+        created_at: now,
+    }));
+    Ok(payloads.len() as u64)
+}
+
+/// An outbox row buffered in its transaction (see [`enqueue`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PendingRow {
+    kind: String,
+    payload: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Rows per INSERT on SQLite: 4 bound values each, well under its limit.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Writes buffered rows; on PostgreSQL as arrays, one prepared statement for any number.
+pub(crate) async fn write_pending(tx: &mut Tx, rows: &[PendingRow]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let TxInner::Postgres(c) = &mut tx.inner {
+        sqlx::query(
+            "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) \
+             SELECT k, p, t, t FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[]) AS r (k, p, t)",
+        )
+        .bind(rows.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+        .execute(&mut **c)
+        .await?;
+        return Ok(());
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
+            crate::sql::values(chunk.len(), 1, "(?,?,?,?)")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q.bind(&r.kind).bind(&r.payload).bind(r.created_at).bind(r.created_at);
+            }
+            q.execute(&mut *c).await?;
+        });
+    }
+    Ok(())
 }
 
 /// An outbox row.
