@@ -161,7 +161,9 @@ pub struct GroupCommitter {
 }
 
 /// Identifies a pool for as long as it lives: the address of its shared options, which sit
-/// inside the pool's one heap allocation.
+/// inside the pool's one heap allocation. The registry below keeps a handle on each pool it
+/// has a key for, so a closed pool's memory (and with it the key) cannot be reused by another
+/// while its entry stands.
 fn pool_key(db: &Db) -> usize {
     match db {
         Db::Sqlite { write, .. } => write.options() as *const _ as usize,
@@ -169,25 +171,29 @@ fn pool_key(db: &Db) -> usize {
     }
 }
 
+/// Every pool's queue, by [`pool_key`], with a handle that keeps the key valid.
+type Registry = HashMap<usize, (Db, Arc<Shared>)>;
+
 impl GroupCommitter {
     /// The committer shared by every user of `db`'s pool.
     pub fn of(db: &Db) -> GroupCommitter {
-        static ALL: OnceLock<Mutex<HashMap<usize, Arc<Shared>>>> = OnceLock::new();
+        static ALL: OnceLock<Mutex<Registry>> = OnceLock::new();
         let mut all = ALL
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         if all.len() > 64 {
-            // Pools come and go in tests; an idle queue holds nothing worth keeping. (A live
-            // pool's key cannot be reused: a running batch holds a clone of its pool.)
-            all.retain(|_, s| {
+            // Pools come and go in tests; an idle queue holds nothing worth keeping, and once
+            // its entry (with its handle on the pool) is gone, the key may be reused safely.
+            all.retain(|_, (_, s)| {
                 let q = s.queue.lock().unwrap_or_else(|p| p.into_inner());
                 q.running > 0 || !q.pending.is_empty()
             });
         }
         let shared = all
             .entry(pool_key(db))
-            .or_insert_with(|| Arc::new(Shared::new(lanes(db))))
+            .or_insert_with(|| (db.clone(), Arc::new(Shared::new(lanes(db)))))
+            .1
             .clone();
         GroupCommitter {
             db: db.clone(),
