@@ -98,61 +98,65 @@ pub(crate) async fn write_chained(tx: &mut Tx, mut rows: Vec<AuditRow>) -> Store
         row.hash = row.compute_hash();
         hash = row.hash.clone();
     }
-    if let TxInner::Postgres(c) = &mut tx.inner {
-        // As arrays, and with the head moved in the same statement: one prepared text for any
-        // number of rows, one round trip while the head is locked.
-        let col = |f: fn(&AuditRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
-        sqlx::query(
-            "WITH written AS (INSERT INTO audit_log (seq, at, actor_user_id, actor, action, \
-             object_type, object_id, before_json, after_json, prev_hash, hash) SELECT * FROM \
-             UNNEST($1::BIGINT[], $2::TIMESTAMPTZ[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], \
-             $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::TEXT[])) \
-             UPDATE audit_head SET last_seq = $12, last_hash = $13 WHERE id = 1",
-        )
-        .bind(rows.iter().map(|r| r.seq).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.at).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.actor_user_id).collect::<Vec<_>>())
-        .bind(col(|r| Some(&r.actor)))
-        .bind(col(|r| Some(&r.action)))
-        .bind(col(|r| Some(&r.object_type)))
-        .bind(col(|r| Some(&r.object_id)))
-        .bind(col(|r| r.before.as_deref()))
-        .bind(col(|r| r.after.as_deref()))
-        .bind(col(|r| Some(&r.prev_hash)))
-        .bind(col(|r| Some(&r.hash)))
-        .bind(seq)
-        .bind(&hash)
-        .execute(&mut **c)
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, object_id, \
-             before_json, after_json, prev_hash, hash) VALUES {}",
-            crate::sql::values(chunk.len(), 1, "(?,?,?,?,?,?,?,?,?,?,?)")
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                q = q
-                    .bind(r.seq)
-                    .bind(r.at)
-                    .bind(r.actor_user_id)
-                    .bind(&r.actor)
-                    .bind(&r.action)
-                    .bind(&r.object_type)
-                    .bind(&r.object_id)
-                    .bind(&r.before)
-                    .bind(&r.after)
-                    .bind(&r.prev_hash)
-                    .bind(&r.hash);
+    match &mut tx.inner {
+        TxInner::Postgres(c) => {
+            // As arrays, and with the head moved in the same statement: one prepared text for
+            // any number of rows, one round trip while the head is locked.
+            let col = |f: fn(&AuditRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+            sqlx::query(
+                "WITH written AS (INSERT INTO audit_log (seq, at, actor_user_id, actor, action, \
+                 object_type, object_id, before_json, after_json, prev_hash, hash) SELECT * FROM \
+                 UNNEST($1::BIGINT[], $2::TIMESTAMPTZ[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], \
+                 $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::TEXT[])) \
+                 UPDATE audit_head SET last_seq = $12, last_hash = $13 WHERE id = 1",
+            )
+            .bind(rows.iter().map(|r| r.seq).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.at).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.actor_user_id).collect::<Vec<_>>())
+            .bind(col(|r| Some(&r.actor)))
+            .bind(col(|r| Some(&r.action)))
+            .bind(col(|r| Some(&r.object_type)))
+            .bind(col(|r| Some(&r.object_id)))
+            .bind(col(|r| r.before.as_deref()))
+            .bind(col(|r| r.after.as_deref()))
+            .bind(col(|r| Some(&r.prev_hash)))
+            .bind(col(|r| Some(&r.hash)))
+            .bind(seq)
+            .bind(&hash)
+            .execute(&mut **c)
+            .await?;
+        }
+        TxInner::Sqlite(c) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_type, \
+                     object_id, before_json, after_json, prev_hash, hash) VALUES {}",
+                    crate::sql::values(chunk.len(), 1, "(?,?,?,?,?,?,?,?,?,?,?)")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q
+                        .bind(r.seq)
+                        .bind(r.at)
+                        .bind(r.actor_user_id)
+                        .bind(&r.actor)
+                        .bind(&r.action)
+                        .bind(&r.object_type)
+                        .bind(&r.object_id)
+                        .bind(&r.before)
+                        .bind(&r.after)
+                        .bind(&r.prev_hash)
+                        .bind(&r.hash);
+                }
+                q.execute(&mut **c).await?;
             }
-            q.execute(&mut *c).await?.rows_affected()
-        });
+            sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(&hash)
+                .execute(&mut **c)
+                .await?;
+        }
     }
-    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
-        .bind(seq).bind(&hash).execute(&mut *c).await?.rows_affected());
     Ok(())
 }
 

@@ -90,32 +90,38 @@ pub(crate) async fn write_pending(tx: &mut Tx, rows: &[PendingNotice]) -> StoreR
     if rows.is_empty() {
         return Ok(());
     }
-    if let TxInner::Postgres(c) = &mut tx.inner {
-        sqlx::query(
-            "INSERT INTO notifications (user_id, kind, report_id, params, created_at) \
-             SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TIMESTAMPTZ[])",
-        )
-        .bind(rows.iter().map(|n| n.user_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|n| n.report_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|n| n.params.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|n| n.created_at).collect::<Vec<_>>())
-        .execute(&mut **c)
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
-            crate::sql::values(chunk.len(), 1, "(?,?,?,?,?)")
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for n in chunk {
-                q = q.bind(n.user_id).bind(&n.kind).bind(n.report_id).bind(&n.params).bind(n.created_at);
+    match &mut tx.inner {
+        TxInner::Postgres(c) => {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, kind, report_id, params, created_at) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TIMESTAMPTZ[])",
+            )
+            .bind(rows.iter().map(|n| n.user_id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|n| n.report_id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|n| n.params.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|n| n.created_at).collect::<Vec<_>>())
+            .execute(&mut **c)
+            .await?;
+        }
+        TxInner::Sqlite(c) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO notifications (user_id, kind, report_id, params, created_at) VALUES {}",
+                    crate::sql::values(chunk.len(), 1, "(?,?,?,?,?)")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for n in chunk {
+                    q = q
+                        .bind(n.user_id)
+                        .bind(&n.kind)
+                        .bind(n.report_id)
+                        .bind(&n.params)
+                        .bind(n.created_at);
+                }
+                q.execute(&mut **c).await?;
             }
-            q.execute(&mut *c).await?;
-        });
+        }
     }
     Ok(())
 }

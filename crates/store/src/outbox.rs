@@ -9,7 +9,7 @@
 //! Delivery bookkeeping is not a change a person made and is not audited (like session
 //! bookkeeping); the row itself keeps attempts, the last error and when it was delivered.
 
-use crate::db::{Backend, Db, Tx, TxInner, on_db, on_tx, on_write};
+use crate::db::{Backend, Db, Tx, TxInner, on_db, on_write};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 
@@ -41,30 +41,35 @@ pub(crate) async fn write_pending(tx: &mut Tx, rows: &[PendingRow]) -> StoreResu
     if rows.is_empty() {
         return Ok(());
     }
-    if let TxInner::Postgres(c) = &mut tx.inner {
-        sqlx::query(
-            "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) \
-             SELECT k, p, t, t FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[]) AS r (k, p, t)",
-        )
-        .bind(rows.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-        .execute(&mut **c)
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
-            crate::sql::values(chunk.len(), 1, "(?,?,?,?)")
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                q = q.bind(&r.kind).bind(&r.payload).bind(r.created_at).bind(r.created_at);
+    match &mut tx.inner {
+        TxInner::Postgres(c) => {
+            sqlx::query(
+                "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) \
+                 SELECT k, p, t, t FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[]) AS r (k, p, t)",
+            )
+            .bind(rows.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .execute(&mut **c)
+            .await?;
+        }
+        TxInner::Sqlite(c) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES {}",
+                    crate::sql::values(chunk.len(), 1, "(?,?,?,?)")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q
+                        .bind(&r.kind)
+                        .bind(&r.payload)
+                        .bind(r.created_at)
+                        .bind(r.created_at);
+                }
+                q.execute(&mut **c).await?;
             }
-            q.execute(&mut *c).await?;
-        });
+        }
     }
     Ok(())
 }
