@@ -424,6 +424,41 @@ mod tests {
         (gate, hold)
     }
 
+    /// Runs jobs 1..=n in one batch (queued behind a held first one), counting every run of
+    /// every job: their answers in order, and how many runs they took in all.
+    async fn one_batch<F>(g: &GroupCommitter, n: usize, job: F) -> (Vec<StoreResult<i64>>, usize)
+    where
+        F: for<'a> Fn(&'a mut Tx, usize) -> BoxFuture<'a, StoreResult<i64>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        let (gate, hold) = hold_first_batch(g).await;
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let tasks: Vec<_> = (1..=n)
+            .map(|i| {
+                let (g, runs, job) = (g.clone(), runs.clone(), job.clone());
+                tokio::spawn(async move {
+                    g.run(move |tx| {
+                        runs.fetch_add(1, Ordering::Relaxed);
+                        job(tx, i)
+                    })
+                    .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        gate.notify_one();
+        assert_eq!(hold.await.unwrap().unwrap(), 0);
+        let results = futures::future::join_all(tasks)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        (results, runs.load(Ordering::Relaxed))
+    }
+
     async fn objects(t: &TestDb) -> Vec<String> {
         on_db!(&t.db, c => sqlx::query_scalar("SELECT object_id FROM audit_log ORDER BY seq").fetch_all(c).await.unwrap())
     }
@@ -466,48 +501,32 @@ mod tests {
     async fn a_failing_job_is_rolled_back_alone_and_gets_its_own_error() {
         for t in TestDb::both().await {
             let g = GroupCommitter::with_lanes(&t.db, 1);
-            // Hold the first batch open so that every job below queues for the second one.
-            let (gate, hold) = hold_first_batch(&g).await;
-            let mut tasks = Vec::new();
-            for i in 1..=6 {
-                let g = g.clone();
-                tasks.push(tokio::spawn(async move {
-                    g.run(move |tx| {
-                        Box::pin(async move {
-                            match i {
-                                // Audited, then a real constraint violation, which aborts
-                                // the whole transaction on PostgreSQL.
-                                2 => {
-                                    file(tx, i).await?;
-                                    exec_in(tx, "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '')").await?;
-                                    Ok(0)
-                                }
-                                // Audited, then fails: its audit row must go too.
-                                3 => {
-                                    file(tx, i).await?;
-                                    Err(StoreError::NotFound)
-                                }
-                                // A change without an audit row (it would break the chain).
-                                4 => {
-                                    exec_in(tx, "UPDATE audit_log SET actor = 'forged'").await?;
-                                    Ok(0)
-                                }
-                                5 => panic!("a bug in a job"),
-                                _ => file(tx, i).await,
-                            }
-                        })
-                    })
-                    .await
-                }));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            gate.notify_one();
-            assert_eq!(hold.await.unwrap().unwrap(), 0);
-            let results: Vec<_> = futures::future::join_all(tasks)
-                .await
-                .into_iter()
-                .map(|r| r.unwrap())
-                .collect();
+            let (results, _) = one_batch(&g, 6, |tx, i| {
+                Box::pin(async move {
+                    match i {
+                        // Audited, then a real constraint violation, which aborts the whole
+                        // transaction on PostgreSQL.
+                        2 => {
+                            file(tx, i).await?;
+                            exec_in(tx, "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '')").await?;
+                            Ok(0)
+                        }
+                        // Audited, then fails: its audit row must go too.
+                        3 => {
+                            file(tx, i).await?;
+                            Err(StoreError::NotFound)
+                        }
+                        // A change without an audit row (it would break the chain).
+                        4 => {
+                            exec_in(tx, "UPDATE audit_log SET actor = 'forged'").await?;
+                            Ok(0)
+                        }
+                        5 => panic!("a bug in a job"),
+                        _ => file(tx, i).await,
+                    }
+                })
+            })
+            .await;
             assert_eq!(results[0].as_ref().ok(), Some(&1), "{}", t.name);
             assert!(
                 matches!(results[1], Err(StoreError::Unique(_))),
@@ -529,44 +548,27 @@ mod tests {
     /// A batch runs once without savepoints; only a failure in it runs the jobs again.
     #[tokio::test]
     async fn a_batch_runs_again_with_savepoints_only_when_a_job_fails() {
-        use std::sync::atomic::AtomicUsize;
         for t in TestDb::both().await {
             let g = GroupCommitter::with_lanes(&t.db, 1);
             for failing in [false, true] {
-                let (gate, hold) = hold_first_batch(&g).await;
-                let runs = Arc::new(AtomicUsize::new(0));
-                let mut tasks = Vec::new();
-                for i in 1..=3 {
-                    let (g, runs) = (g.clone(), runs.clone());
-                    tasks.push(tokio::spawn(async move {
-                        g.run(move |tx| {
-                            runs.fetch_add(1, Ordering::Relaxed);
-                            Box::pin(async move {
-                                file(tx, i).await?;
-                                if failing && i == 2 {
-                                    return Err(StoreError::NotFound);
-                                }
-                                Ok(i)
-                            })
-                        })
-                        .await
-                    }));
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                gate.notify_one();
-                hold.await.unwrap().unwrap();
-                let results: Vec<_> = futures::future::join_all(tasks)
-                    .await
-                    .into_iter()
-                    .map(|r| r.unwrap().ok())
-                    .collect();
+                let (results, runs) = one_batch(&g, 3, move |tx, i| {
+                    Box::pin(async move {
+                        let n = file(tx, i).await?;
+                        if failing && i == 2 {
+                            return Err(StoreError::NotFound);
+                        }
+                        Ok(n)
+                    })
+                })
+                .await;
+                let results: Vec<_> = results.into_iter().map(Result::ok).collect();
                 if failing {
                     assert_eq!(results, [Some(1), None, Some(3)], "{}", t.name);
                     // The first pass stops at the failure (1, 2), the second runs all three.
-                    assert_eq!(runs.load(Ordering::Relaxed), 5, "{}", t.name);
+                    assert_eq!(runs, 5, "{}", t.name);
                 } else {
                     assert_eq!(results, [Some(1), Some(2), Some(3)], "{}", t.name);
-                    assert_eq!(runs.load(Ordering::Relaxed), 3, "{}", t.name);
+                    assert_eq!(runs, 3, "{}", t.name);
                 }
             }
             // 0,1,2,3 then 0,1,3: the failed job's report and audit row are gone.
@@ -586,43 +588,25 @@ mod tests {
     #[tokio::test]
     async fn buffered_rows_are_written_per_batch_and_a_bad_one_fails_its_job_alone() {
         use crate::{notifications, outbox};
-        use std::sync::atomic::AtomicUsize;
         for t in TestDb::both().await {
             let g = GroupCommitter::with_lanes(&t.db, 1);
-            let (gate, hold) = hold_first_batch(&g).await;
-            let runs = Arc::new(AtomicUsize::new(0));
-            let mut tasks = Vec::new();
-            for i in 1..=4 {
-                let (g, runs) = (g.clone(), runs.clone());
-                tasks.push(tokio::spawn(async move {
-                    g.run(move |tx| {
-                        runs.fetch_add(1, Ordering::Relaxed);
-                        Box::pin(async move {
-                            file(tx, i).await?;
-                            outbox::enqueue(tx, "mail", &[serde_json::json!({"n": i})]).await?;
-                            if i == 2 {
-                                // Nobody has this id: the foreign key fails, but only on write.
-                                let params = serde_json::json!({});
-                                notifications::insert(tx, &[999_999], "report.new", None, &params)
-                                    .await?;
-                            }
-                            StoreResult::Ok(i)
-                        })
-                    })
-                    .await
-                }));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            gate.notify_one();
-            hold.await.unwrap().unwrap();
-            let results: Vec<_> = futures::future::join_all(tasks)
-                .await
-                .into_iter()
-                .map(|r| r.unwrap().ok())
-                .collect();
+            let (results, runs) = one_batch(&g, 4, |tx, i| {
+                Box::pin(async move {
+                    let n = file(tx, i).await?;
+                    outbox::enqueue(tx, "mail", &[serde_json::json!({"n": i})]).await?;
+                    if i == 2 {
+                        // Nobody has this id: the foreign key fails, but only on write.
+                        let params = serde_json::json!({});
+                        notifications::insert(tx, &[999_999], "report.new", None, &params).await?;
+                    }
+                    Ok(n)
+                })
+            })
+            .await;
+            let results: Vec<_> = results.into_iter().map(Result::ok).collect();
             assert_eq!(results, [Some(1), None, Some(3), Some(4)], "{}", t.name);
             // Four jobs ran, the batch's write failed, and all four ran again.
-            assert_eq!(runs.load(Ordering::Relaxed), 8, "{}", t.name);
+            assert_eq!(runs, 8, "{}", t.name);
             let mails: Vec<String> = on_db!(&t.db, c => sqlx::query_scalar(
                 "SELECT payload FROM outbox ORDER BY id").fetch_all(c).await.unwrap());
             assert_eq!(
