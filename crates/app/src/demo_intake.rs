@@ -6,7 +6,7 @@ use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
 use crate::reports::{Channel, ReportContactInput, ReportInput, ReportSystemInput, ReporterInput};
-use crate::triage::VerifyInput;
+use crate::triage::{AcceptInput, VerifyInput};
 use chrono::{Duration, SecondsFormat};
 
 const FOCAL: &str = "daumoi.sotaichinh@demo.ungcuu.vn";
@@ -132,10 +132,10 @@ impl App {
         };
         self.verify_report(&desk, &first.tracking_code, &verify)
             .await?;
-        let incident = self.accept_report(&desk, &first.tracking_code, "").await?;
+        let incident = self.accept_report(&desk, &first.tracking_code, &AcceptInput::open()).await?;
         self.verify_report(&desk, &dup.tracking_code, &verify)
             .await?;
-        self.accept_report(&desk, &dup.tracking_code, &incident.code)
+        self.accept_report(&desk, &dup.tracking_code, &AcceptInput::merge(&incident.code))
             .await?;
         Ok(())
     }

@@ -22,6 +22,31 @@ pub struct VerifyInput {
     pub note: String,
 }
 
+/// Where a verified report goes: a new incident, or the incident it duplicates.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AcceptInput {
+    /// Empty: open a new incident. Else the code of the incident to merge into.
+    pub incident: String,
+    /// Only for a report filed without a registered organisation (public form, mail from an
+    /// unknown sender): the organisation the incident concerns. Left out, the incident keeps
+    /// the reporter's own free-text name until someone names one.
+    pub org_id: Option<i64>,
+}
+
+impl AcceptInput {
+    pub fn open() -> AcceptInput {
+        AcceptInput::default()
+    }
+
+    pub fn merge(into: &str) -> AcceptInput {
+        AcceptInput {
+            incident: into.to_string(),
+            org_id: None,
+        }
+    }
+}
+
 /// A report with everything its page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
@@ -35,12 +60,17 @@ pub struct ReportView {
     /// the rule table, so pages only show what the app would allow).
     pub may_verify: bool,
     pub may_triage: bool,
+    /// For a triager of a report without an organisation: the organisations the incident may
+    /// be said to concern (empty otherwise).
+    pub org_choices: Vec<(i64, String)>,
 }
 
 /// An incident with the reports the actor may open, and how many others it holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentView {
     pub incident: Incident,
+    /// The name of the organisation it concerns, when one is named.
+    pub org_name: Option<String>,
     pub reports: Vec<Report>,
     pub hidden: usize,
 }
@@ -113,9 +143,22 @@ impl App {
         )
         .map(|d| (d.num_hours() + 23) / 24);
         let path = self.org_path(report.org_id).await?;
+        let may_triage = actor.can(Action::TriageReport, path.as_ref());
+        let org_choices = if may_triage && report.org_id.is_none() && report.incident_id.is_none()
+        {
+            self.org_choices(actor, Action::ViewOrg)
+                .await?
+                .into_iter()
+                .filter(|o| o.archived_at.is_none())
+                .map(|o| (o.id.0, o.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(ReportView {
             may_verify: actor.can(Action::VerifyReport, path.as_ref()),
-            may_triage: actor.can(Action::TriageReport, path.as_ref()),
+            may_triage,
+            org_choices,
             report,
             form,
             verifications,
@@ -188,19 +231,21 @@ impl App {
         Ok(v)
     }
 
-    /// Accepts a verified report: into a new incident when `into` is empty, else into the
-    /// incident with that code (merging a duplicate; every report stays and is shown).
+    /// Accepts a verified report: into a new incident when `input.incident` is empty, else
+    /// into the incident with that code (merging a duplicate; every report stays and is
+    /// shown). A report without an organisation may name the one the incident concerns.
     pub async fn accept_report(
         &self,
         actor: &Actor,
         code: &str,
-        into: &str,
+        input: &AcceptInput,
     ) -> AppResult<Incident> {
         let report = self.report_for(actor, code, Action::TriageReport).await?;
         if !report.verified {
             return Err(one("report", Reason::NotVerified));
         }
-        let target = match into.trim() {
+        let concerned = self.concerned_org(actor, &report, input.org_id).await?;
+        let target = match input.incident.trim() {
             "" => None,
             c => {
                 let inc = incidents::by_code(&self.db, &c.to_uppercase())
@@ -215,8 +260,12 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         let incident = match &target {
-            Some(i) => i.clone(),
-            None => self.open_incident(&mut tx, actor, &report).await?,
+            // A merge names the organisation only where the incident has none yet.
+            Some(i) => match concerned {
+                Some(o) if i.org_id.is_none() => incidents::set_org(&mut tx, i.id, o).await?,
+                _ => i.clone(),
+            },
+            None => self.open_incident(&mut tx, actor, &report, concerned).await?,
         };
         let moved = reports::transition(
             &mut tx,
@@ -244,7 +293,11 @@ impl App {
                 "report",
                 report.id,
                 Some(serde_json::json!({"status": report.status})),
-                Some(serde_json::json!({"status": "accepted", "incident": incident.code})),
+                Some(serde_json::json!({
+                    "status": "accepted",
+                    "incident": incident.code,
+                    "org_id": incident.org_id,
+                })),
             ),
         )
         .await?;
@@ -252,17 +305,45 @@ impl App {
         Ok(incident)
     }
 
+    /// The organisation an incident opened from `report` concerns: the report's own, or, for
+    /// a report that came without one, the one the desk names (an active organisation the
+    /// actor may see). Naming another for a registered organisation's report is refused.
+    async fn concerned_org(
+        &self,
+        actor: &Actor,
+        report: &Report,
+        named: Option<i64>,
+    ) -> AppResult<Option<OrgId>> {
+        match (report.org_id, named) {
+            (Some(own), None) => Ok(Some(OrgId(own))),
+            (Some(own), Some(n)) if n == own => Ok(Some(OrgId(own))),
+            (Some(_), Some(_)) => Err(one("org_id", Reason::NotAllowed)),
+            (None, None) => Ok(None),
+            (None, Some(n)) => {
+                let org = self
+                    .get_org(actor, OrgId(n))
+                    .await
+                    .map_err(|_| one("org_id", Reason::NotFound))?;
+                if org.archived_at.is_some() {
+                    return Err(one("org_id", Reason::Archived));
+                }
+                Ok(Some(org.id))
+            }
+        }
+    }
+
     async fn open_incident(
         &self,
         tx: &mut Tx,
         actor: &Actor,
         report: &Report,
+        org: Option<OrgId>,
     ) -> AppResult<Incident> {
         let incident = incidents::insert(
             tx,
             &NewIncident {
                 title: &title_of(report),
-                org_id: report.org_id,
+                org_id: org.map(|o| o.0),
                 confidential: report.confidential,
                 serious: report.serious,
                 opened_by: &actor.label,
@@ -298,7 +379,9 @@ impl App {
             tx.rollback().await?;
             return Err(one("report", Reason::WrongState));
         }
-        let fresh = self.open_incident(&mut tx, actor, &report).await?;
+        let fresh = self
+            .open_incident(&mut tx, actor, &report, report.org_id.map(OrgId))
+            .await?;
         let moved = reports::transition(
             &mut tx,
             report.id,
@@ -385,8 +468,13 @@ impl App {
         if visible.is_empty() {
             return Err(AppError::NotFound);
         }
+        let org_name = match incident.org_id {
+            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.name),
+            None => None,
+        };
         Ok(IncidentView {
             hidden: all.len() - visible.len(),
+            org_name,
             incident,
             reports: visible,
         })

@@ -102,6 +102,15 @@ pub async fn refresh(tx: &mut Tx, id: i64) -> StoreResult<Incident> {
     get_in(tx, id).await
 }
 
+/// Names the organisation an incident concerns, when the desk chooses it for an incident
+/// opened from a report that came without one.
+pub async fn set_org(tx: &mut Tx, id: i64, org: OrgId) -> StoreResult<Incident> {
+    let now = ungcuu_domain::time::now();
+    on_tx!(tx, c => sqlx::query("UPDATE incidents SET org_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(org.0).bind(now).bind(id).execute(c).await?.rows_affected());
+    get_in(tx, id).await
+}
+
 /// Which incidents a rescope rewrites.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -127,13 +136,16 @@ impl Scope<'_> {
 
 /// Rewrites the `incident_scope` rows of the incidents `scope` names: each incident is seen by
 /// every organisation that filed one of its reports and by every organisation above those.
+/// A report without an organisation (public form, mail from an unknown sender) adds no row:
+/// only the desk sees what such a report says.
 /// The one place that rule is written (the migration seeds the table with the same statement).
 async fn rescope(tx: &mut Tx, scope: Scope<'_>) -> StoreResult<()> {
     let cond = scope.cond();
     let delete = format!("DELETE FROM incident_scope WHERE incident_id {cond}");
     let insert = format!(
         "WITH RECURSIVE up (incident_id, org_id) AS ( \
-           SELECT r.incident_id, r.org_id FROM reports r WHERE r.incident_id {cond} \
+           SELECT r.incident_id, r.org_id FROM reports r \
+           WHERE r.incident_id {cond} AND r.org_id IS NOT NULL \
            UNION \
            SELECT up.incident_id, o.parent_id FROM up JOIN orgs o ON o.id = up.org_id WHERE o.parent_id IS NOT NULL) \
          INSERT INTO incident_scope (org_id, incident_id, opened_at, confidential) \
@@ -266,13 +278,24 @@ mod tests {
         confidential: bool,
         into: Option<i64>,
     ) -> (i64, i64) {
+        file_as(tx, n, Some(org), confidential, into).await
+    }
+
+    /// Like `file`, for a report that may have no organisation (public form, unknown sender).
+    async fn file_as(
+        tx: &mut Tx,
+        n: i64,
+        org: Option<OrgId>,
+        confidential: bool,
+        into: Option<i64>,
+    ) -> (i64, i64) {
         let at = ungcuu_domain::time::now() + chrono::Duration::seconds(n);
         let code = format!("SC-2026-S{n:04}");
         let r = reports::insert(
             tx,
             &NewReport {
                 confidential,
-                ..report(&code, Some(org), at, "Mã độc", "ma doc")
+                ..report(&code, org, at, "Mã độc", "ma doc")
             },
         )
         .await
@@ -282,7 +305,7 @@ mod tests {
             None => {
                 let n = NewIncident {
                     title: &code,
-                    org_id: Some(org.0),
+                    org_id: org.map(|o| o.0),
                     confidential,
                     serious: false,
                     opened_by: "test",
@@ -398,6 +421,44 @@ mod tests {
             tx.commit().await.unwrap();
             assert_eq!(seen(db, police, all).await, vec![secret, b], "{}", t.name);
             assert_eq!(seen(db, health, all).await, vec![a], "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_report_without_an_organisation_opens_and_joins_incidents() {
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let mut tx = db.begin().await.unwrap();
+            let province = org(&mut tx, "Tỉnh", None).await;
+            let health = org(&mut tx, "Sở Y tế", Some(province)).await;
+            // A public report opens an incident; a unit's report joins it.
+            let (_, public) = file_as(&mut tx, 1, None, false, None).await;
+            file(&mut tx, 2, health, false, Some(public)).await;
+            // A unit's incident; a public report joins it.
+            let (_, own) = file(&mut tx, 3, health, false, None).await;
+            file_as(&mut tx, 4, None, false, Some(own)).await;
+            // A public report alone in its incident, then named to the unit by the desk.
+            let (_, alone) = file_as(&mut tx, 5, None, false, None).await;
+            let named = set_org(&mut tx, alone, health).await.unwrap();
+            audited(&mut tx).await.unwrap();
+            tx.commit().await.unwrap();
+
+            assert_eq!(named.org_id, Some(health.0), "{}", t.name);
+            assert_eq!(get(db, public).await.unwrap().reports, 2, "{}", t.name);
+            assert_eq!(get(db, own).await.unwrap().reports, 2, "{}", t.name);
+            // The units see the incidents their own reports are in, not the public one alone.
+            let all = Confidential::All;
+            assert_eq!(seen(db, health, all).await, vec![own, public], "{}", t.name);
+            assert_eq!(seen(db, province, all).await, vec![own, public], "{}", t.name);
+            // The desk sees all three.
+            let desk: Vec<i64> = list(db, None, all, 50, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|i| i.id)
+                .collect();
+            assert_eq!(desk, vec![alone, own, public], "{}", t.name);
             t.cleanup().await;
         }
     }

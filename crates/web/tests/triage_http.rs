@@ -374,7 +374,7 @@ async fn the_desk_verifies_then_opens_merges_splits_and_closes_and_the_reporter_
             .unwrap();
         assert!(
             e.app
-                .accept_report(&desk(&e).await, &spam, "")
+                .accept_report(&desk(&e).await, &spam, &AcceptInput::open())
                 .await
                 .is_err()
         );
@@ -519,7 +519,7 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
             )
             .await
             .unwrap();
-        let inc = e.app.accept_report(&d, &secret, "").await.unwrap();
+        let inc = e.app.accept_report(&d, &secret, &AcceptInput::open()).await.unwrap();
         assert!(inc.confidential);
         let r = send(
             &e.router,
@@ -578,6 +578,155 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+        e.t.cleanup().await;
+    }
+}
+
+/// A report from the public form, verified by the desk, by tracking code.
+async fn public_report(e: &Env, system: &str) -> String {
+    let input: ungcuu_app::reports::ReportInput =
+        serde_json::from_value(report(system, "Trang chủ bị thay đổi giao diện", false, 2))
+            .unwrap();
+    let code = e
+        .app
+        .file_public_report(&input)
+        .await
+        .unwrap()
+        .tracking_code;
+    e.app
+        .verify_report(
+            &desk(e).await,
+            &code,
+            &ungcuu_app::triage::VerifyInput {
+                method: "callback".into(),
+                note: "Gọi lại người báo cáo".into(),
+            },
+        )
+        .await
+        .unwrap();
+    code
+}
+
+#[tokio::test]
+async fn the_desk_opens_and_merges_reports_that_came_without_an_organisation() {
+    for e in envs().await {
+        let (yte_tok, _) = setup(&e).await;
+        let yte = e.app.resolve_org("Sở Y tế tỉnh Bắc Ninh").await.unwrap();
+        let tt = sign_in(&e.router, "tt@bn.gov.vn").await;
+        let (a, b, c) = (
+            public_report(&e, "Cổng A").await,
+            public_report(&e, "Cổng B").await,
+            public_report(&e, "Cổng C").await,
+        );
+
+        // The page offers the organisations, with an explicit "none named" first.
+        let p = page(&e.router, &tt, &format!("/intake/{a}")).await;
+        assert!(p.body.contains("name=\"org_id\""), "{}", e.t.name);
+        assert!(p.body.contains("<option value=\"\">— chưa xác định"));
+        assert!(p.body.contains(&format!("<option value=\"{}\"", yte.id.0)));
+
+        // An organisation that does not exist is named as the field's error; nothing changes.
+        let before = audit_rows(&e.app).await;
+        let r = send(
+            &e.router,
+            post_form(&tt, &format!("/intake/{a}/accept"), &[("org_id", "999999")]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", e.t.name);
+        assert!(r.body.contains("Đơn vị liên quan"), "{}", r.body);
+        assert_eq!(audit_rows(&e.app).await, before, "{}", e.t.name);
+
+        // Opened with no organisation named: the incident keeps the reporter's name.
+        let r = send(
+            &e.router,
+            post_form(&tt, &format!("/intake/{a}/accept"), &[("org_id", "")]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", e.t.name, r.body);
+        let first = r.location().trim_start_matches("/incidents/").to_string();
+        let p = page(&e.router, &tt, &format!("/incidents/{first}")).await;
+        assert!(p.body.contains("Chưa xác định"), "{}", p.body);
+
+        // Opened naming the organisation concerned, from the page.
+        let r = send(
+            &e.router,
+            post_form(
+                &tt,
+                &format!("/intake/{b}/accept"),
+                &[("org_id", &yte.id.0.to_string())],
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", e.t.name, r.body);
+        let second = r.location().trim_start_matches("/incidents/").to_string();
+        let p = page(&e.router, &tt, &format!("/incidents/{second}")).await;
+        assert!(p.body.contains("Sở Y tế tỉnh Bắc Ninh"), "{}", p.body);
+
+        // Merged through the API into the first, naming the organisation it lacked.
+        let r = send(
+            &e.router,
+            post_json(
+                &tt,
+                &format!("/api/v1/reports/{c}/triage"),
+                serde_json::json!({"action": "merge", "incident": first, "org_id": yte.id.0}),
+                "vi",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", e.t.name, r.body);
+        let out = r.json();
+        assert_eq!(out["incident"]["code"], first.as_str());
+        assert_eq!(out["incident"]["org_id"], yte.id.0);
+        assert_eq!(out["incident"]["reports"], 2);
+        assert_eq!(out["report"]["status"], "accepted");
+
+        // A registered organisation's report joins a public one's incident, and the unit
+        // then sees that incident in its list.
+        let own = file(&e, &yte_tok, report("Cổng A", "Cùng sự cố", false, 2)).await;
+        e.app
+            .verify_report(
+                &desk(&e).await,
+                &own,
+                &ungcuu_app::triage::VerifyInput {
+                    method: "registered_contact".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        // Naming another organisation than the report's own is refused.
+        let r = send(
+            &e.router,
+            post_json(
+                &tt,
+                &format!("/api/v1/reports/{own}/triage"),
+                serde_json::json!({"action": "merge", "incident": second, "org_id": 1}),
+                "en",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = send(
+            &e.router,
+            post_json(
+                &tt,
+                &format!("/api/v1/reports/{own}/triage"),
+                serde_json::json!({"action": "merge", "incident": second}),
+                "vi",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", e.t.name, r.body);
+        let listed = send(&e.router, api(&yte_tok, "GET", "/api/v1/incidents", None)).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        let codes: Vec<String> = listed
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(codes, vec![second.clone()], "{}", e.t.name);
         e.t.cleanup().await;
     }
 }

@@ -112,6 +112,28 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("triage.merge", "Gộp", "Merge"),
     (
+        "triage.concerned_org",
+        "Đơn vị liên quan đến sự cố",
+        "Organisation the incident concerns",
+    ),
+    (
+        "triage.concerned_org_none",
+        "— chưa xác định, giữ tên người báo cáo ghi —",
+        "— not known yet, keep the name the reporter gave —",
+    ),
+    (
+        "triage.concerned_org_hint",
+        "Báo cáo này không gắn với đơn vị đã đăng ký. Tên người báo cáo ghi:",
+        "This report is not tied to a registered organisation. The name the reporter gave:",
+    ),
+    ("field.org_id", "Đơn vị liên quan", "Organisation concerned"),
+    ("incident.org", "Đơn vị liên quan", "Organisation concerned"),
+    (
+        "incident.org_none",
+        "Chưa xác định (theo tên người báo cáo ghi)",
+        "Not known yet (as the reporter named it)",
+    ),
+    (
         "triage.split",
         "Tách khỏi sự cố này",
         "Split off this incident",

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use ungcuu_app::reports::ReportQuery;
-use ungcuu_app::triage::VerifyInput;
+use ungcuu_app::triage::{AcceptInput, VerifyInput};
 use ungcuu_store::incidents::Incident;
 use ungcuu_store::reports::{Report, Verification};
 use utoipa::{IntoParams, ToSchema};
@@ -94,6 +94,10 @@ pub struct TriageInput {
     pub action: String,
     pub incident: String,
     pub reason: String,
+    /// open | merge, for a report filed without a registered organisation (public form, mail
+    /// from an unknown sender): the organisation the incident concerns. Left out, the
+    /// incident keeps the reporter's own name.
+    pub org_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -113,9 +117,21 @@ pub async fn triage(
 ) -> ApiResult<Response> {
     let app = &st.app;
     let incident = match input.action.as_str() {
-        "open" => Some(app.accept_report(&c.actor, &code, "").await),
+        "open" => {
+            let accept = AcceptInput {
+                org_id: input.org_id,
+                ..AcceptInput::open()
+            };
+            Some(app.accept_report(&c.actor, &code, &accept).await)
+        }
         "merge" if input.incident.trim().is_empty() => Some(Err(invalid("incident"))),
-        "merge" => Some(app.accept_report(&c.actor, &code, &input.incident).await),
+        "merge" => {
+            let accept = AcceptInput {
+                org_id: input.org_id,
+                ..AcceptInput::merge(&input.incident)
+            };
+            Some(app.accept_report(&c.actor, &code, &accept).await)
+        }
         "split" => Some(app.split_report(&c.actor, &code).await),
         "not_incident" => {
             if let Err(e) = app.reject_report(&c.actor, &code, &input.reason).await {

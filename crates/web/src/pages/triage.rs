@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::triage::{IncidentView, ReportView, TrackStatus, VerifyInput};
+use ungcuu_app::triage::{AcceptInput, IncidentView, ReportView, TrackStatus, VerifyInput};
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
 
@@ -66,11 +66,17 @@ struct Typed {
     note: String,
     incident: String,
     reason: String,
+    /// The organisation an incident from a report without one concerns ("" = none named).
+    org_id: String,
 }
 
 impl Detail {
     fn method_is(&self, code: &str) -> bool {
         self.typed.method == code
+    }
+
+    fn org_is(&self, id: &i64) -> bool {
+        self.typed.org_id == id.to_string()
     }
 }
 
@@ -369,7 +375,17 @@ async fn accept(
     Path(code): Path<String>,
     Posted(t): Posted<Typed>,
 ) -> Response {
-    let r = st.app.accept_report(&actor, &code, &t.incident).await;
+    // An unreadable choice is sent on as an organisation that cannot exist, so the app
+    // answers it as the field's error instead of it being taken as "none named".
+    let org_id = match t.org_id.trim() {
+        "" => None,
+        s => Some(s.parse().unwrap_or(-1)),
+    };
+    let input = AcceptInput {
+        incident: t.incident.clone(),
+        org_id,
+    };
+    let r = st.app.accept_report(&actor, &code, &input).await;
     after(&st, &ctx, &actor, &code, t, r, |i| {
         format!("/incidents/{}", i.code)
     })
