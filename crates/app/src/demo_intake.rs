@@ -132,11 +132,17 @@ impl App {
         };
         self.verify_report(&desk, &first.tracking_code, &verify)
             .await?;
-        let incident = self.accept_report(&desk, &first.tracking_code, &AcceptInput::open()).await?;
+        let incident = self
+            .accept_report(&desk, &first.tracking_code, &AcceptInput::open())
+            .await?;
         self.verify_report(&desk, &dup.tracking_code, &verify)
             .await?;
-        self.accept_report(&desk, &dup.tracking_code, &AcceptInput::merge(&incident.code))
-            .await?;
+        self.accept_report(
+            &desk,
+            &dup.tracking_code,
+            &AcceptInput::merge(&incident.code),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -450,7 +450,12 @@ mod tests {
             // The units see the incidents their own reports are in, not the public one alone.
             let all = Confidential::All;
             assert_eq!(seen(db, health, all).await, vec![own, public], "{}", t.name);
-            assert_eq!(seen(db, province, all).await, vec![own, public], "{}", t.name);
+            assert_eq!(
+                seen(db, province, all).await,
+                vec![own, public],
+                "{}",
+                t.name
+            );
             // The desk sees all three.
             let desk: Vec<i64> = list(db, None, all, 50, 0)
                 .await
