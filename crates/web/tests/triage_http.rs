@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
 use ungcuu_app::Actor;
+use ungcuu_app::triage::AcceptInput;
 use ungcuu_app::users::UserInput;
 
 fn report(system: &str, description: &str, confidential: bool, level: u8) -> serde_json::Value {
@@ -519,7 +520,11 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
             )
             .await
             .unwrap();
-        let inc = e.app.accept_report(&d, &secret, &AcceptInput::open()).await.unwrap();
+        let inc = e
+            .app
+            .accept_report(&d, &secret, &AcceptInput::open())
+            .await
+            .unwrap();
         assert!(inc.confidential);
         let r = send(
             &e.router,
@@ -727,6 +732,43 @@ async fn the_desk_opens_and_merges_reports_that_came_without_an_organisation() {
             .map(|i| i["code"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(codes, vec![second.clone()], "{}", e.t.name);
+        e.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn report_exports_write_formula_like_cells_as_text() {
+    for e in envs().await {
+        let (yte, _) = setup(&e).await;
+        let code = file(
+            &e,
+            &yte,
+            report(
+                "@Cổng dịch vụ công",
+                "=HYPERLINK(\"http://evil.example\",\"Bấm vào\")",
+                false,
+                2,
+            ),
+        )
+        .await;
+        let tt = sign_in(&e.router, "tt@bn.gov.vn").await;
+        for r in [
+            send(&e.router, api(&yte, "GET", "/api/v1/reports/export", None)).await,
+            page(&e.router, &tt, "/intake/export.csv").await,
+        ] {
+            assert_eq!(r.status, StatusCode::OK, "{}", e.t.name);
+            let line = r
+                .body
+                .lines()
+                .find(|l| l.contains(&code))
+                .unwrap_or_else(|| panic!("{}: {}", e.t.name, r.body));
+            assert!(line.contains(",'@Cổng dịch vụ công,"), "{line}");
+            assert!(line.contains("\"'=HYPERLINK("), "{line}");
+            assert!(
+                !line.contains(",=HYPERLINK") && !line.contains(",\"=HYPERLINK"),
+                "{line}"
+            );
+        }
         e.t.cleanup().await;
     }
 }
