@@ -614,7 +614,6 @@ impl App {
         use ungcuu_domain::i18n::{Lang, t};
         let mut filter = report_filter(actor, q, 1000)?;
         filter.offset = 0;
-        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let header = [
             "report.tracking_code",
             "report.received_at",
@@ -630,9 +629,8 @@ impl App {
             "report.incident",
             "field.description",
         ];
-        let fail = |e: csv::Error| AppError::Internal(e.into());
-        out.write_record(header.iter().map(|k| t(Lang::Vi, k)))
-            .map_err(fail)?;
+        let header: Vec<&str> = header.iter().map(|k| t(Lang::Vi, k)).collect();
+        let mut rows: Vec<Vec<String>> = Vec::new();
         let incidents: std::collections::HashMap<i64, String> =
             ungcuu_store::incidents::codes(&self.db).await?;
         loop {
@@ -647,7 +645,7 @@ impl App {
                 .map(|d| ((d.num_hours() + 23) / 24).to_string())
                 .unwrap_or_default();
                 let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Received);
-                out.write_record([
+                let row = [
                     r.tracking_code.as_str(),
                     &ungcuu_domain::time::datetime_vn(r.received_at),
                     &r.reporter_org_name,
@@ -664,16 +662,23 @@ impl App {
                         .map(String::as_str)
                         .unwrap_or(""),
                     &r.description,
-                ])
-                .map_err(fail)?;
+                ];
+                rows.push(row.iter().map(|c| c.to_string()).collect());
             }
             if (page.len() as i64) < filter.limit {
                 break;
             }
             filter.offset += filter.limit;
         }
-        out.into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))
+        // The one CSV writer: what a reporter typed is guarded against formulas.
+        ungcuu_sheets::write_csv(&ungcuu_sheets::Layout {
+            sheet_name: "",
+            preamble: &[],
+            header: &header,
+            rows: &rows,
+            guide: None,
+        })
+        .map_err(|e| AppError::Internal(e.into()))
     }
 
     /// `code` may also be the report's numeric id (API.md names attachments by id).
