@@ -3,8 +3,8 @@ import {
   ADMIN, button, expectH1, expectNavLinks, expectPath, journey, link, signIn,
 } from '../lib/server.mjs';
 
-const NAV_VI = ['Sự cố', 'Tiếp nhận', 'Điều phối', 'Cảnh báo', 'Báo cáo', 'Danh mục', 'Quản trị'];
-const NAV_EN = ['Incidents', 'Intake', 'Coordination', 'Warnings', 'Reports', 'Registry', 'Administration'];
+const NAV_VI = ['Sự cố', 'Tiếp nhận', 'Điều phối', 'Cảnh báo', 'Báo cáo định kỳ', 'Danh mục', 'Quản trị'];
+const NAV_EN = ['Incidents', 'Intake', 'Coordination', 'Warnings', 'Periodic reports', 'Registry', 'Administration'];
 
 journey('switch language', async ({ page, shot, newContext }) => {
   await signIn(page, ADMIN.email, ADMIN.password);

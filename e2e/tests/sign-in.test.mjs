@@ -5,7 +5,7 @@ import {
   ADMIN, button, expectAlert, expectH1, expectNavLinks, expectPath, field, journey, signOut,
 } from '../lib/server.mjs';
 
-const NAV_VI = ['Sự cố', 'Tiếp nhận', 'Điều phối', 'Cảnh báo', 'Báo cáo', 'Danh mục', 'Quản trị'];
+const NAV_VI = ['Sự cố', 'Tiếp nhận', 'Điều phối', 'Cảnh báo', 'Báo cáo định kỳ', 'Danh mục', 'Quản trị'];
 
 journey('sign in and out', async ({ page, shot }) => {
   await page.goto('/login');

@@ -310,6 +310,13 @@ async fn the_public_form_keeps_a_report_marked_unverified_and_confidential_repor
         ungcuu_web::Limits::default(),
     )
     .await;
+    // The sign-in page shows the way in for someone without an account.
+    let login = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
+    assert!(
+        login.body.contains("href=\"/report\"") && login.body.contains("href=\"/track\""),
+        "{}",
+        login.body
+    );
     let page0 = send(&e.router, get("/report").body(Body::empty()).unwrap()).await;
     assert_eq!(page0.status, StatusCode::OK);
     let pre = cookie_pair(&page0.cookie("ucu_csrf").unwrap());
@@ -332,6 +339,13 @@ async fn the_public_form_keeps_a_report_marked_unverified_and_confidential_repor
         .await
         .unwrap();
     assert_eq!(reports[0].channel, "public");
+    // The confirmation tells the public reporter where to follow the report.
+    assert!(
+        r.body
+            .contains(&format!("/track?code={}", reports[0].tracking_code)),
+        "{}",
+        r.body
+    );
     assert!(!reports[0].verified && reports[0].org_id.is_none());
     // The report is confidential: leadership does not see it, the desk does.
     let ld = sign_in(&e.router, "ld@bn.gov.vn").await;

@@ -24,7 +24,8 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("nav.intake", "Tiếp nhận", "Intake"),
     ("nav.coordination", "Điều phối", "Coordination"),
     ("nav.warnings", "Cảnh báo", "Warnings"),
-    ("nav.reports", "Báo cáo", "Reports"),
+    // Periodic reports (Phụ lục III), not the incident reports under "Tiếp nhận".
+    ("nav.reports", "Báo cáo định kỳ", "Periodic reports"),
     ("nav.registry", "Danh mục", "Registry"),
     ("nav.admin", "Quản trị", "Administration"),
     ("nav.account", "Tài khoản", "Account"),
@@ -37,6 +38,18 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
     ("login.email", "Email", "Email"),
     ("login.password", "Mật khẩu", "Password"),
     ("login.submit", "Đăng nhập", "Sign in"),
+    ("login.public_title", "Không có tài khoản?", "No account?"),
+    (
+        "login.public_hint",
+        "Người dân và tổ chức chưa đăng ký vẫn báo cáo được sự cố, rồi theo dõi bằng mã theo dõi nhận được.",
+        "Anyone may report an incident without an account, then follow it with the tracking code they receive.",
+    ),
+    ("login.public_report", "Báo cáo sự cố", "Report an incident"),
+    (
+        "login.public_track",
+        "Tra cứu tình trạng báo cáo",
+        "Follow a report",
+    ),
     (
         "login.failed",
         "Email hoặc mật khẩu không đúng.",

@@ -93,6 +93,11 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "Đã tiếp nhận báo cáo sự cố. Thường trực Đội ứng cứu sự cố sẽ xác minh và phản hồi.",
         "The report has been received. The standing desk will verify it and respond.",
     ),
+    (
+        "intake.track_hint",
+        "Giữ mã theo dõi này để xem báo cáo đang được xử lý đến đâu:",
+        "Keep this tracking code to see where your report stands:",
+    ),
     ("intake.tracking_code", "Mã theo dõi", "Tracking code"),
     ("intake.received_at", "Thời điểm tiếp nhận:", "Received at:"),
     ("intake.another", "Gửi báo cáo khác", "File another report"),
