@@ -1,5 +1,7 @@
 //! Who is acting, and the one gate every use case passes: [`Actor::authorize`], which asks the
-//! domain's rule table.
+//! domain's rule table. The gate is crate-private: other layers learn what an actor may do from
+//! [`crate::Rights`] and the `may_*` answers of the views the use cases return, never by
+//! asking the rule table themselves.
 
 use crate::error::{AppError, AppResult};
 use ungcuu_domain::authz::{self, Action, Reach};
@@ -63,7 +65,7 @@ impl Actor {
 
     /// Allows or refuses `action` on an object of the organisation at `target` (None for
     /// objects that belong to no organisation).
-    pub fn authorize(&self, action: Action, target: Option<&OrgPath>) -> AppResult<()> {
+    pub(crate) fn authorize(&self, action: Action, target: Option<&OrgPath>) -> AppResult<()> {
         let reach = self.reach(target);
         if authz::allowed(self.role, action, reach) {
             Ok(())
@@ -88,13 +90,13 @@ impl Actor {
         }
     }
 
-    pub fn can(&self, action: Action, target: Option<&OrgPath>) -> bool {
+    pub(crate) fn can(&self, action: Action, target: Option<&OrgPath>) -> bool {
         authz::allowed(self.role, action, self.reach(target))
     }
 
     /// The part of the hierarchy where `action` is allowed: `Ok(None)` for everywhere,
     /// `Ok(Some(path))` for one subtree. Derived from the same rule table.
-    pub fn scope(&self, action: Action) -> AppResult<Option<OrgPath>> {
+    pub(crate) fn scope(&self, action: Action) -> AppResult<Option<OrgPath>> {
         if authz::allowed(self.role, action, Reach::Other) {
             Ok(None)
         } else if authz::allowed(self.role, action, Reach::Own) && self.org_path.is_some() {

@@ -476,6 +476,13 @@ pub struct DocumentView {
     pub number_line: Option<String>,
     pub recipients: Vec<String>,
     pub signed_copies: Vec<SignedCopy>,
+    /// Whether the reader may issue this draft now: the rule table, and the roster in force
+    /// with the lead's delegations (the same check issuing makes), so the button is only
+    /// shown to someone who would not be refused.
+    pub may_issue: bool,
+    /// Whether the reader may attach the signed copy of this issued document, or draft its
+    /// correction.
+    pub may_attach: bool,
 }
 
 fn parse_recipients(raw: &[String], bad: &mut Invalid) -> Vec<String> {
@@ -669,7 +676,18 @@ impl App {
     /// A document, for whoever may read the report it came from.
     pub async fn document(&self, actor: &Actor, id: i64) -> AppResult<DocumentView> {
         let (doc, report) = self.visible_document(actor, id).await?;
+        let path = self.report_org_path(&report).await?;
+        let authorized = actor.can(Action::IssueDocument, path.as_ref());
+        let draft = doc.state == DocState::Draft.code();
+        let may_issue = authorized
+            && draft
+            && self
+                .signing_for(actor, doc.upper_coordination, ungcuu_domain::time::now())
+                .await
+                .is_ok();
         Ok(DocumentView {
+            may_issue,
+            may_attach: authorized && !draft,
             number_line: doc.number.map(|n| {
                 rules::number_line(Some(n), &rules::symbol(&doc.type_code, &doc.issuing_body))
             }),

@@ -17,6 +17,7 @@ mod notices;
 pub mod orgs;
 pub mod outbox;
 pub mod reports;
+pub mod rights;
 pub mod roster;
 mod secrets;
 pub mod signin;
@@ -27,6 +28,7 @@ pub mod users;
 
 pub use access::Actor;
 pub use error::{AppError, AppResult};
+pub use rights::Rights;
 use ungcuu_store::Db;
 
 #[derive(Debug, Clone)]

@@ -81,6 +81,22 @@ fn name_taken(e: ungcuu_store::StoreError) -> AppError {
     }
 }
 
+/// The organisation form's choices and buttons, decided for its reader.
+#[derive(Debug, Clone)]
+pub struct OrgForm {
+    pub org: Option<Org>,
+    pub parents: Vec<Org>,
+    pub may_archive: bool,
+}
+
+/// The buttons of an organisation's page.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgActions {
+    pub may_edit: bool,
+    /// Register a system under it (not under an archived organisation).
+    pub may_add_system: bool,
+}
+
 impl App {
     /// Organisations the actor may see, as a tree (parents first, siblings by name).
     pub async fn list_orgs(
@@ -125,6 +141,42 @@ impl App {
             .authorize(Action::ViewOrg, Some(&org.path))
             .map_err(|_| AppError::NotFound)?;
         Ok(org)
+    }
+
+    /// What the organisation form offers the actor: the organisation being edited (None for a
+    /// new one), the parents it may be placed under (never itself or below itself), and
+    /// whether it may be archived. A new one needs the right to create somewhere.
+    pub async fn org_form(&self, actor: &Actor, id: Option<OrgId>) -> AppResult<OrgForm> {
+        let org = match id {
+            None => {
+                actor.scope(Action::CreateOrg)?;
+                None
+            }
+            Some(id) => Some(self.get_org(actor, id).await?),
+        };
+        let parents = self
+            .org_choices(actor, Action::CreateOrg)
+            .await?
+            .into_iter()
+            .filter(|p| org.as_ref().is_none_or(|o| !p.path.is_within(&o.path)))
+            .collect();
+        let may_archive = org
+            .as_ref()
+            .is_some_and(|o| actor.can(Action::ArchiveOrg, Some(&o.path)));
+        Ok(OrgForm {
+            org,
+            parents,
+            may_archive,
+        })
+    }
+
+    /// What an organisation's page lets its reader do.
+    pub fn org_actions(&self, actor: &Actor, org: &Org) -> OrgActions {
+        OrgActions {
+            may_edit: actor.can(Action::EditOrg, Some(&org.path)),
+            may_add_system: actor.can(Action::EditSystem, Some(&org.path))
+                && org.archived_at.is_none(),
+        }
     }
 
     /// Checks the parent: it exists, is active, and the actor may create under it.

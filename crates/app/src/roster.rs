@@ -329,6 +329,13 @@ impl App {
         Ok((date, roster::in_force(&self.db, date).await?))
     }
 
+    /// The roster in force today, as the start of a re-issue (kiện toàn); refused unless the
+    /// actor may re-issue the roster.
+    pub async fn roster_to_reissue(&self, actor: &Actor) -> AppResult<Option<Roster>> {
+        actor.authorize(Action::IssueRoster, None)?;
+        Ok(self.roster_at(actor, "").await?.1)
+    }
+
     /// The roster in force on `at`, keeping only the members matching `query` (name, role,
     /// title, agency, phone or email; diacritics and case ignored).
     pub async fn search_roster(

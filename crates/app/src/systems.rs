@@ -230,6 +230,14 @@ pub struct SystemQuery {
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// The system form's choices and buttons, decided for its reader.
+#[derive(Debug, Clone)]
+pub struct SystemForm {
+    pub system: Option<System>,
+    pub owners: Vec<ungcuu_store::orgs::Org>,
+    pub may_edit: bool,
+}
+
 impl App {
     pub async fn list_systems(
         &self,
@@ -257,6 +265,28 @@ impl App {
             .authorize(Action::ViewSystem, Some(&s.owner_path))
             .map_err(|_| AppError::NotFound)?;
         Ok(s)
+    }
+
+    /// What the system form offers the actor: the system (None for a new one), the owners it
+    /// may be registered under, and whether this actor may change it (a reader of another
+    /// organisation's system sees it read-only). A new one needs the right to edit somewhere.
+    pub async fn system_form(&self, actor: &Actor, id: Option<i64>) -> AppResult<SystemForm> {
+        let system = match id {
+            None => {
+                actor.scope(Action::EditSystem)?;
+                None
+            }
+            Some(id) => Some(self.get_system(actor, id).await?),
+        };
+        let owners = self.org_choices(actor, Action::EditSystem).await?;
+        let may_edit = system
+            .as_ref()
+            .is_none_or(|s| actor.can(Action::EditSystem, Some(&s.owner_path)));
+        Ok(SystemForm {
+            system,
+            owners,
+            may_edit,
+        })
     }
 
     /// The owner must exist, be active, and be within the actor's reach for editing.

@@ -26,6 +26,18 @@ impl App {
         Ok(tokens::list(&self.db, within.as_ref()).await?)
     }
 
+    /// The organisations a new token may be issued for (empty when the actor may not create
+    /// tokens at all).
+    pub async fn token_org_choices(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<ungcuu_store::orgs::Org>> {
+        if actor.scope(Action::CreateToken).is_err() {
+            return Ok(Vec::new());
+        }
+        self.org_choices(actor, Action::CreateToken).await
+    }
+
     /// Creates a token; the secret is returned this once and never stored.
     pub async fn create_token(
         &self,

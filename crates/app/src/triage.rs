@@ -60,6 +60,9 @@ pub struct ReportView {
     /// the rule table, so pages only show what the app would allow).
     pub may_verify: bool,
     pub may_triage: bool,
+    /// Whether the reader may take this report out of its incident into one of its own: an
+    /// accepted report in an incident that holds others.
+    pub may_split: bool,
     /// For a triager of a report without an organisation: the organisations the incident may
     /// be said to concern (empty otherwise).
     pub org_choices: Vec<(i64, String)>,
@@ -144,8 +147,7 @@ impl App {
         .map(|d| (d.num_hours() + 23) / 24);
         let path = self.org_path(report.org_id).await?;
         let may_triage = actor.can(Action::TriageReport, path.as_ref());
-        let org_choices = if may_triage && report.org_id.is_none() && report.incident_id.is_none()
-        {
+        let org_choices = if may_triage && report.org_id.is_none() && report.incident_id.is_none() {
             self.org_choices(actor, Action::ViewOrg)
                 .await?
                 .into_iter()
@@ -155,9 +157,13 @@ impl App {
         } else {
             Vec::new()
         };
+        let may_split = may_triage
+            && report.status == ReportStatus::Accepted.code()
+            && incident.as_ref().is_some_and(|i| i.reports > 1);
         Ok(ReportView {
             may_verify: actor.can(Action::VerifyReport, path.as_ref()),
             may_triage,
+            may_split,
             org_choices,
             report,
             form,
@@ -265,7 +271,10 @@ impl App {
                 Some(o) if i.org_id.is_none() => incidents::set_org(&mut tx, i.id, o).await?,
                 _ => i.clone(),
             },
-            None => self.open_incident(&mut tx, actor, &report, concerned).await?,
+            None => {
+                self.open_incident(&mut tx, actor, &report, concerned)
+                    .await?
+            }
         };
         let moved = reports::transition(
             &mut tx,

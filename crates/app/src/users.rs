@@ -82,6 +82,14 @@ fn email_taken(e: ungcuu_store::StoreError) -> AppError {
     }
 }
 
+/// The user form's choices and buttons, decided for its reader.
+#[derive(Debug, Clone)]
+pub struct UserForm {
+    pub user: Option<User>,
+    pub orgs: Vec<ungcuu_store::orgs::Org>,
+    pub may_disable: bool,
+}
+
 impl App {
     pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<User>> {
         let within = actor.scope(Action::ViewUser)?;
@@ -102,6 +110,32 @@ impl App {
             .authorize(Action::ViewUser, Some(&u.org_path))
             .map_err(|_| AppError::NotFound)?;
         Ok(u)
+    }
+
+    /// What the user form offers the actor: the user being edited (None for a new one), the
+    /// organisations a user may be placed in, and whether the disable button is shown (never
+    /// for oneself). Refused when the actor may not create, or edit this user.
+    pub async fn user_form(&self, actor: &Actor, id: Option<UserId>) -> AppResult<UserForm> {
+        let (user, action) = match id {
+            None => {
+                actor.scope(Action::CreateUser)?;
+                (None, Action::CreateUser)
+            }
+            Some(id) => {
+                let u = self.get_user(actor, id).await?;
+                actor.authorize(Action::EditUser, Some(&u.org_path))?;
+                (Some(u), Action::EditUser)
+            }
+        };
+        let orgs = self.org_choices(actor, action).await?;
+        let may_disable = user.as_ref().is_some_and(|u| {
+            actor.can(Action::DisableUser, Some(&u.org_path)) && Some(u.id) != actor.user_id
+        });
+        Ok(UserForm {
+            user,
+            orgs,
+            may_disable,
+        })
     }
 
     /// The organisation must exist, be active, and lie where the actor may act.

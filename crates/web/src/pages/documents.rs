@@ -17,10 +17,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::documents::{DraftInput, FinalReportInput, Format, RenderedFile};
 use ungcuu_app::reports::ReporterInput;
-use ungcuu_app::{Actor, App, AppError};
+use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::documents::DocKind;
 use ungcuu_domain::validate::Reason;
-use ungcuu_domain::{Action, Invalid, Lang};
+use ungcuu_domain::{Invalid, Lang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -113,12 +113,6 @@ fn doc_row(d: &ungcuu_store::documents::DocumentRow, lang: Lang) -> DocRow {
     }
 }
 
-async fn may_draft(app: &App, actor: &Actor) -> bool {
-    let _ = app;
-    actor.can(Action::DraftDocument, None)
-        || actor.can(Action::DraftDocument, actor.org_path.as_ref())
-}
-
 async fn render_list(
     st: &AppState,
     ctx: &crate::Ctx,
@@ -146,7 +140,7 @@ async fn render_list(
             code: report.tracking_code,
             rows: docs.iter().map(|d| doc_row(d, ctx.lang)).collect(),
             has_final: fin.is_some(),
-            can_draft: may_draft(&st.app, actor).await,
+            can_draft: actor.rights().draft_documents,
             kinds,
             errors,
             c,
@@ -447,6 +441,7 @@ struct DetailPage {
     corrects: Option<i64>,
     copies: Vec<CopyRow>,
     can_issue: bool,
+    can_attach: bool,
     errors: FormErrors,
 }
 
@@ -493,7 +488,8 @@ async fn render_detail(
                     at: when(&s.uploaded_at),
                 })
                 .collect(),
-            can_issue: actor.can(Action::IssueDocument, None),
+            can_issue: v.may_issue,
+            can_attach: v.may_attach,
             errors,
             c,
         },

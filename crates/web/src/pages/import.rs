@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use ungcuu_app::import::{self, Format, ImportReport, Kind, Quiet};
-use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::{Action, Lang};
+use ungcuu_app::{Actor, AppError, Rights};
+use ungcuu_domain::Lang;
 
 /// An upload: the file and the form's few fields around it.
 pub const UPLOAD_LIMIT: usize = import::MAX_BYTES + 64 * 1024;
@@ -171,10 +171,7 @@ struct ShowQuery {
 }
 
 fn may_import(actor: &Actor, lang: Lang) -> Result<(), PageError> {
-    actor
-        .scope(Action::ImportRegistry)
-        .map(|_| ())
-        .map_err(|e| PageError::App(e, lang))
+    Rights::require(actor.rights().import_registry).map_err(|e| PageError::App(e, lang))
 }
 
 async fn show(Signed(ctx, actor): Signed, Query(q): Query<ShowQuery>) -> Response {

@@ -15,8 +15,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use ungcuu_app::reports::{Channel, Receipt, ReportInput, ReportQuery};
 use ungcuu_app::systems::SystemQuery;
-use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::Action;
+use ungcuu_app::{Actor, AppError, Rights};
 use ungcuu_domain::intake::ReportStatus;
 use ungcuu_store::reports::Report;
 
@@ -288,7 +287,7 @@ async fn new(
     Signed(ctx, actor): Signed,
     Query(q): Query<NewQuery>,
 ) -> Response {
-    if let Err(e) = actor.authorize(Action::FileReport, actor.org_path.as_ref()) {
+    if let Err(e) = Rights::require(actor.rights().file_report) {
         return PageError::App(e, ctx.lang).into_response();
     }
     match prefill(&st, &actor, q.system).await {
@@ -481,7 +480,7 @@ async fn list(
     Signed(ctx, actor): Signed,
     Query(mut q): Query<ReportQuery>,
 ) -> Response {
-    let can_file = actor.can(Action::FileReport, actor.org_path.as_ref());
+    let can_file = actor.rights().file_report;
     q.page = q.page.max(1);
     let reports = match st.app.list_reports(&actor, &q).await {
         Ok(r) => r,

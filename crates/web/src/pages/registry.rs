@@ -16,7 +16,7 @@ use serde::Deserialize;
 use ungcuu_app::contacts::ContactInput;
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::{Action, OrgId};
+use ungcuu_domain::OrgId;
 use ungcuu_store::orgs::Org;
 
 pub fn routes() -> Router<AppState> {
@@ -35,23 +35,20 @@ struct Index {
 
 async fn index(Signed(ctx, actor): Signed) -> Response {
     let c = Chrome::new(&ctx, "registry");
+    let r = actor.rights();
     let links = [
-        (Action::ViewOrg, "/admin/orgs", "registry.orgs"),
-        (Action::ViewSystem, "/registry/systems", "registry.systems"),
-        (Action::ViewRoster, "/registry/roster", "registry.roster"),
+        (r.view_orgs, "/admin/orgs", "registry.orgs"),
+        (r.view_systems, "/registry/systems", "registry.systems"),
+        (r.view_roster, "/registry/roster", "registry.roster"),
         (
-            Action::ViewRoster,
+            r.view_roster,
             "/registry/delegations",
             "registry.delegations",
         ),
-        (
-            Action::ImportRegistry,
-            "/registry/import",
-            "registry.import",
-        ),
+        (r.import_registry, "/registry/import", "registry.import"),
     ]
     .into_iter()
-    .filter(|(a, _, _)| actor.scope(*a).is_ok())
+    .filter(|(may, _, _)| *may)
     .map(|(_, href, key)| (href, c.t(key)))
     .collect();
     page(&Index { c, links }, StatusCode::OK)
@@ -181,9 +178,8 @@ async fn render_org(
             name: s.name,
         })
         .collect();
-    let can_edit = actor.can(Action::EditOrg, Some(&org.path));
-    let can_add_system =
-        actor.can(Action::EditSystem, Some(&org.path)) && org.archived_at.is_none();
+    let may = st.app.org_actions(actor, &org);
+    let (can_edit, can_add_system) = (may.may_edit, may.may_add_system);
     let kind = c.t(org.kind.label_key());
     page(
         &OrgPage {

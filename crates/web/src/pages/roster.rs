@@ -19,7 +19,6 @@ use ungcuu_app::roster::{
     AuthorityHolder, DelegationInput, MemberInput, RevokeInput, RosterInput, today_vn,
 };
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::Action;
 use ungcuu_domain::delegation::DelegationScope;
 use ungcuu_domain::ids::{DelegationId, RosterId};
 use ungcuu_domain::roster::{MemberRole, member_field};
@@ -276,7 +275,7 @@ async fn render_roster(
         },
         holders: holder_views(&c, &holders),
         history,
-        can_issue: actor.can(Action::IssueRoster, None),
+        can_issue: actor.rights().issue_roster,
         errors,
         c,
     };
@@ -358,7 +357,7 @@ async fn form(
     status: StatusCode,
 ) -> Response {
     let (orgs, users, current) = match tokio::try_join!(
-        st.app.org_choices(actor, Action::ViewOrg),
+        st.app.list_orgs(actor, None, false),
         st.app.list_users(actor),
         st.app.roster_at(actor, ""),
     ) {
@@ -411,11 +410,8 @@ async fn form(
 }
 
 async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    if let Err(e) = actor.authorize(Action::IssueRoster, None) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
-    let current = match st.app.roster_at(&actor, "").await {
-        Ok((_, r)) => r,
+    let current = match st.app.roster_to_reissue(&actor).await {
+        Ok(r) => r,
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let v = RosterInput::reissue(current.as_ref(), BLANK_ROWS);
@@ -536,10 +532,9 @@ async fn render_delegations(
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let roster = current.1;
     let lead = roster.as_ref().and_then(|r| r.lead());
-    let can_delegate = actor.can(Action::Delegate, None)
-        && lead
-            .and_then(|l| l.user_id)
-            .is_some_and(|l| ungcuu_app::roster::may_manage_delegations(actor, l));
+    let can_delegate = lead
+        .and_then(|l| l.user_id)
+        .is_some_and(|l| ungcuu_app::roster::may_manage_delegations(actor, l));
     let candidates = roster
         .as_ref()
         .map(|r| {

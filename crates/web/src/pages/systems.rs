@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::systems::{PAGE_SIZE, SystemInput, SystemQuery};
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::Action;
 use ungcuu_store::systems::System;
 
 pub fn routes() -> Router<AppState> {
@@ -122,7 +121,7 @@ async fn list(
     let prev = (page_no > 1).then(|| page_link(&q, page_no - 1));
     let next = (page_no < pages).then(|| page_link(&q, page_no + 1));
     let level = q.level.map(|l| l.to_string()).unwrap_or_default();
-    let can_create = actor.scope(Action::EditSystem).is_ok();
+    let can_create = actor.rights().create_system;
     page(
         &List {
             c,
@@ -201,16 +200,17 @@ async fn form(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    system: Option<System>,
+    id: Option<i64>,
     v: SystemInput,
     errors: FormErrors,
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let owners = match st.app.org_choices(actor, Action::EditSystem).await {
-        Ok(o) => org_options(o),
+    let f = match st.app.system_form(actor, id).await {
+        Ok(f) => f,
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
+    let (system, owners, can_edit) = (f.system, org_options(f.owners), f.may_edit);
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let (services, services_other) =
         ticks(&c, &v.services, &["web", "mail", "database"], "service");
@@ -221,9 +221,6 @@ async fn form(
         "measure",
     );
     let critical = matches!(v.critical.as_str(), "true" | "on" | "1");
-    let can_edit = system
-        .as_ref()
-        .is_none_or(|s| actor.can(Action::EditSystem, Some(&s.owner_path)));
     page(
         &Form {
             c,
@@ -253,9 +250,6 @@ async fn new(
     Signed(ctx, actor): Signed,
     Query(q): Query<NewQuery>,
 ) -> Response {
-    if let Err(e) = actor.scope(Action::EditSystem) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
     let v = SystemInput {
         owner_org_id: q.owner.unwrap_or_default(),
         ..Default::default()
@@ -316,7 +310,7 @@ async fn on_error(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    system: Option<System>,
+    system: Option<i64>,
     v: SystemInput,
     e: AppError,
 ) -> Response {
@@ -365,7 +359,7 @@ async fn edit(
                 &st,
                 &ctx,
                 &actor,
-                Some(s),
+                Some(s.id),
                 v,
                 FormErrors::default(),
                 q.ok.as_deref(),
@@ -392,10 +386,7 @@ async fn update(
     let v = read_form(pairs);
     match st.app.update_system(&actor, id, &v).await {
         Ok(_) => Redirect::to(&format!("/registry/systems/{id}?ok=system.saved")).into_response(),
-        Err(e) => {
-            let s = st.app.get_system(&actor, id).await.ok();
-            on_error(&st, &ctx, &actor, s, v, e).await
-        }
+        Err(e) => on_error(&st, &ctx, &actor, Some(id), v, e).await,
     }
 }
 

@@ -268,9 +268,7 @@ async fn render_detail(
         .label_key();
     let received_state = v.report.status == ReportStatus::Received.code();
     let can_triage = v.may_triage;
-    let can_split = can_triage
-        && v.report.status == ReportStatus::Accepted.code()
-        && v.incident.as_ref().is_some_and(|i| i.reports > 1);
+    let can_split = v.may_split;
     let verifications = v
         .verifications
         .iter()

@@ -13,7 +13,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use ungcuu_domain::Action;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,14 +32,15 @@ struct Index {
 
 async fn index(Signed(ctx, actor): Signed) -> Response {
     let c = Chrome::new(&ctx, "admin");
+    let r = actor.rights();
     let links = [
-        (Action::ViewOrg, "/admin/orgs", "admin.orgs"),
-        (Action::ViewUser, "/admin/users", "admin.users"),
-        (Action::ViewTokens, "/admin/tokens", "admin.tokens"),
-        (Action::ViewAudit, "/admin/audit", "admin.audit"),
+        (r.view_orgs, "/admin/orgs", "admin.orgs"),
+        (r.view_users, "/admin/users", "admin.users"),
+        (r.view_tokens, "/admin/tokens", "admin.tokens"),
+        (r.view_audit, "/admin/audit", "admin.audit"),
     ]
     .into_iter()
-    .filter(|(a, _, _)| actor.scope(*a).is_ok())
+    .filter(|(may, _, _)| *may)
     .map(|(_, href, key)| (href, c.t(key)))
     .collect();
     page(&Index { c, links }, StatusCode::OK)

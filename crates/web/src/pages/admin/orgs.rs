@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::orgs::OrgInput;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::{Action, OrgId, OrgKind};
+use ungcuu_domain::{OrgId, OrgKind};
 use ungcuu_store::orgs::Org;
 
 pub fn routes() -> Router<AppState> {
@@ -84,7 +84,7 @@ async fn list(
             name: o.name,
         })
         .collect();
-    let can_create = actor.scope(Action::CreateOrg).is_ok();
+    let can_create = actor.rights().create_org;
     let link = |p: usize| {
         let mut pairs = vec![("q", q.q.clone()), ("page", p.to_string())];
         if archived {
@@ -135,17 +135,13 @@ async fn form(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    org: Option<Org>,
+    id: Option<OrgId>,
     v: OrgInput,
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
-    let parents = match st.app.org_choices(actor, Action::CreateOrg).await {
-        Ok(p) => org_options(
-            p.into_iter()
-                .filter(|p| org.as_ref().is_none_or(|o| !p.path.is_within(&o.path)))
-                .collect(),
-        ),
+    let f = match st.app.org_form(actor, id).await {
+        Ok(f) => f,
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let c = Chrome::new(ctx, "admin");
@@ -153,27 +149,21 @@ async fn form(
         .iter()
         .map(|k| (k.code(), c.t(k.label_key())))
         .collect();
-    let can_archive = org
-        .as_ref()
-        .is_some_and(|o| actor.can(Action::ArchiveOrg, Some(&o.path)));
     page(
         &Form {
             c,
-            org,
+            org: f.org,
             v,
             errors,
             kinds,
-            parents,
-            can_archive,
+            parents: org_options(f.parents),
+            can_archive: f.may_archive,
         },
         status,
     )
 }
 
 async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    if let Err(e) = actor.scope(Action::CreateOrg) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
     form(
         &st,
         &ctx,
@@ -191,7 +181,7 @@ async fn on_error(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    org: Option<Org>,
+    org: Option<OrgId>,
     v: OrgInput,
     e: AppError,
 ) -> Response {
@@ -235,7 +225,7 @@ async fn edit(
                 &st,
                 &ctx,
                 &actor,
-                Some(o),
+                Some(o.id),
                 v,
                 FormErrors::default(),
                 StatusCode::OK,
@@ -254,10 +244,7 @@ async fn update(
 ) -> Response {
     match st.app.update_org(&actor, OrgId(id), &v).await {
         Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
-        Err(e) => {
-            let org = st.app.get_org(&actor, OrgId(id)).await.ok();
-            on_error(&st, &ctx, &actor, org, v, e).await
-        }
+        Err(e) => on_error(&st, &ctx, &actor, Some(OrgId(id)), v, e).await,
     }
 }
 

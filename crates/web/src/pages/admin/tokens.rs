@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use ungcuu_app::tokens::TokenInput;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::{Action, TokenId};
+use ungcuu_domain::TokenId;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,15 +55,10 @@ async fn render(
         Ok(t) => t,
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
-    let can_create = actor.scope(Action::CreateToken).is_ok();
-    let orgs = if can_create {
-        st.app
-            .org_choices(actor, Action::CreateToken)
-            .await
-            .map(org_options)
-            .unwrap_or_default()
-    } else {
-        vec![]
+    let can_create = actor.rights().create_token;
+    let orgs = match st.app.token_org_choices(actor).await {
+        Ok(o) => org_options(o),
+        Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let rows = tokens
         .into_iter()

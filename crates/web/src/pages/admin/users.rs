@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::users::UserInput;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::{Action, Role, UserId};
+use ungcuu_domain::{Role, UserId};
 use ungcuu_store::users::User;
 
 pub fn routes() -> Router<AppState> {
@@ -76,7 +76,7 @@ async fn list(
         &List {
             c,
             rows,
-            can_create: actor.scope(Action::CreateUser).is_ok(),
+            can_create: actor.rights().create_user,
         },
         StatusCode::OK,
     )
@@ -98,18 +98,13 @@ async fn form(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    user: Option<User>,
+    id: Option<UserId>,
     v: UserInput,
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
-    let action = if user.is_some() {
-        Action::EditUser
-    } else {
-        Action::CreateUser
-    };
-    let orgs = match st.app.org_choices(actor, action).await {
-        Ok(o) => org_options(o),
+    let f = match st.app.user_form(actor, id).await {
+        Ok(f) => f,
         Err(e) => return PageError::App(e, ctx.lang).into_response(),
     };
     let c = Chrome::new(ctx, "admin");
@@ -117,27 +112,21 @@ async fn form(
         .iter()
         .map(|r| (r.code(), c.t(r.label_key())))
         .collect();
-    let can_disable = user.as_ref().is_some_and(|u| {
-        actor.can(Action::DisableUser, Some(&u.org_path)) && Some(u.id) != actor.user_id
-    });
     page(
         &Form {
             c,
-            user,
+            user: f.user,
             v,
             errors,
-            orgs,
+            orgs: org_options(f.orgs),
             roles,
-            can_disable,
+            can_disable: f.may_disable,
         },
         status,
     )
 }
 
 async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    if let Err(e) = actor.scope(Action::CreateUser) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
     form(
         &st,
         &ctx,
@@ -154,7 +143,7 @@ async fn on_error(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
-    user: Option<User>,
+    user: Option<UserId>,
     mut v: UserInput,
     e: AppError,
 ) -> Response {
@@ -195,15 +184,12 @@ async fn edit(
 ) -> Response {
     match st.app.get_user(&actor, UserId(id)).await {
         Ok(u) => {
-            if let Err(e) = actor.authorize(Action::EditUser, Some(&u.org_path)) {
-                return PageError::App(e, ctx.lang).into_response();
-            }
             let v = UserInput::from_user(&u);
             form(
                 &st,
                 &ctx,
                 &actor,
-                Some(u),
+                Some(u.id),
                 v,
                 FormErrors::default(),
                 StatusCode::OK,
@@ -222,10 +208,7 @@ async fn update(
 ) -> Response {
     match st.app.update_user(&actor, UserId(id), &v).await {
         Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
-        Err(e) => {
-            let u = st.app.get_user(&actor, UserId(id)).await.ok();
-            on_error(&st, &ctx, &actor, u, v, e).await
-        }
+        Err(e) => on_error(&st, &ctx, &actor, Some(UserId(id)), v, e).await,
     }
 }
 
