@@ -2,7 +2,7 @@
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
-use crate::text::fold;
+use crate::text::fold_keeping_spaces;
 
 /// Every run of one to four digits in `s`: (start, end, value), byte offsets.
 pub(super) fn numbers(s: &str) -> Vec<(usize, usize, u32)> {
@@ -37,7 +37,7 @@ fn year(y: u32, digits: usize) -> i32 {
 
 /// The first date in `s`: dd/mm/yyyy, dd-mm-yy, dd.mm.yyyy, yyyy-mm-dd, "ngày 4 tháng 5 năm 2026".
 pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
-    let folded = fold(s);
+    let folded = fold_keeping_spaces(s);
     let nums = numbers(&folded);
     for w in nums.windows(3) {
         let (a, b, c) = (w[0], w[1], w[2]);
@@ -61,7 +61,7 @@ pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// The first time of day in `s`: "08:30", "8h30", "8 giờ 30 phút", "8 giờ".
 pub(super) fn parse_time(s: &str) -> Option<NaiveTime> {
-    let folded = fold(s);
+    let folded = fold_keeping_spaces(s);
     let nums = numbers(&folded);
     for (k, &(_, end, h)) in nums.iter().enumerate() {
         let after = &folded[end..];

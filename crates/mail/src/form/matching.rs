@@ -2,7 +2,7 @@
 //! original text so the value can be cut out of it.
 
 use super::labels::{F, LABELS, Label};
-use crate::text::{fold, fold_char_into};
+use crate::text::{fold_char_into, fold_keeping_spaces};
 
 /// Folded, without spaces and light punctuation: the form used to compare labels.
 pub(super) fn key_form(s: &str) -> Vec<char> {
@@ -168,7 +168,7 @@ fn after_label(
     }
     // "Điện thoại di động: …", "Tên hệ thống chính: …": a few known words before a colon.
     let colon = r.find(':')?;
-    let tail = fold(&r[..colon]);
+    let tail = fold_keeping_spaces(&r[..colon]);
     let tail = tail.split_whitespace().collect::<Vec<_>>().join(" ");
     TAIL_WORDS.contains(&tail.as_str()).then_some(i + colon + 1)
 }

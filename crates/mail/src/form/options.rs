@@ -4,7 +4,7 @@ use super::dates::numbers;
 use super::labels::F;
 use super::matching::{FoldedLine, key_form};
 use super::values::{clean_value, is_noise};
-use crate::text::fold;
+use crate::text::fold_keeping_spaces;
 
 const CHECKED: &[&str] = &[
     "☑", "☒", "✓", "✔", "✗", "✘", "⊠", "▣", "■", "◼", "⬛", "●", "◉", "[x]", "[X]", "(x)", "(X)",
@@ -230,7 +230,7 @@ fn match_options(opts: &[Opt], seg: &str, strict: bool) -> Option<String> {
 /// One option's answer: "true"/"false" for yes-no groups, "1"…"5" for the level, the code
 /// for lists. `Some("")` for an option that is recognised but carries nothing.
 pub(super) fn option_value(f: F, item: &str, strict: bool) -> Option<String> {
-    let words: Vec<String> = fold(item)
+    let words: Vec<String> = fold_keeping_spaces(item)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_string)
