@@ -5,7 +5,7 @@
 //! label), ignores spaces and light punctuation inside labels, skips the form's "(*)" marks,
 //! "(nếu có)" notes, dotted leaders and table pipes, and follows the form's section headings so
 //! that the second "Điện thoại"/"Email" (under NGƯỜI LIÊN HỆ) goes to the contact. Checkbox
-//! groups are read from marked boxes (☑ ☒ ✓ ✔ [x] ■ …) or, without boxes, from the options
+//! groups are read from marked boxes (☑ ☒ ✓ ✔ `[x]` ■ …) or, without boxes, from the options
 //! named. Every line that is not recognised — and every recognised line whose value could not
 //! be used (an unparseable date, a second value for a field already filled) — is returned in
 //! [`Extracted::unrecognised`], so nothing the sender wrote is dropped.
