@@ -2,7 +2,6 @@
 //! diacritic-insensitive fold used to recognise labels, and HTML → readable text.
 
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// NFC-normalises `s`. Windows-1258 decodes to base letters plus combining tone marks
 /// ("Vie\u{0323}\u{0302}t"); after this it compares equal to precomposed UTF-8 ("Việt").
@@ -10,10 +9,14 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
-/// Folds text for comparisons that ignore case and diacritics: lower-case, NFD with the
-/// combining marks removed, and đ → d (đ is a letter of its own, not d plus a mark).
-/// "Điện THOẠI" → "dien thoai".
-pub fn fold(s: &str) -> String {
+/// Folds text for comparing labels, ignoring case and diacritics: "Điện THOẠI" → "dien thoai".
+///
+/// Differs from the search fold, [`ungcuu_domain::text::fold`], in two ways, both needed here
+/// and both wrong for search (whose folded text is stored): white space is kept as it is, each
+/// character folded on its own, so the extractor can map folded text back to byte offsets in
+/// the line; and ð/Ð fold to d as well, since they are what đ/Đ (0xF0/0xD0) become when
+/// Windows-1258 mail is decoded as Latin-1.
+pub fn fold_keeping_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         fold_char_into(c, &mut out);
@@ -21,21 +24,12 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Folds one character (see [`fold`]), appending zero or more characters to `out`.
+/// Folds one character (see [`fold_keeping_spaces`]), appending zero or more characters to
+/// `out`.
 pub(crate) fn fold_char_into(c: char, out: &mut String) {
     match c {
-        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-        c => {
-            for d in std::iter::once(c).nfd() {
-                if is_combining_mark(d) {
-                    continue;
-                }
-                for l in d.to_lowercase() {
-                    out.push(l);
-                }
-            }
-        }
+        'ð' | 'Ð' => out.push('d'),
+        c => ungcuu_domain::text::fold_char_into(c, out),
     }
 }
 
@@ -484,10 +478,23 @@ mod tests {
 
     #[test]
     fn folding_ignores_case_diacritics_and_the_letter_dd() {
-        assert_eq!(fold("Điện THOẠI"), "dien thoai");
-        assert_eq!(fold("Tên tổ chức/cá nhân"), "ten to chuc/ca nhan");
+        assert_eq!(fold_keeping_spaces("Điện THOẠI"), "dien thoai");
+        assert_eq!(
+            fold_keeping_spaces("Tên tổ chức/cá nhân"),
+            "ten to chuc/ca nhan"
+        );
         // Combining marks (as Windows-1258 produces) fold the same as precomposed letters.
-        assert_eq!(fold("Vie\u{0323}\u{0302}t"), fold("Việt"));
+        assert_eq!(
+            fold_keeping_spaces("Vie\u{0323}\u{0302}t"),
+            fold_keeping_spaces("Việt")
+        );
+    }
+
+    #[test]
+    fn label_folding_keeps_white_space_and_reads_eth_as_dd_unlike_search_folding() {
+        let s = " ÐIỆN  thoại\tð ";
+        assert_eq!(fold_keeping_spaces(s), " dien  thoai\td ");
+        assert_eq!(ungcuu_domain::text::fold(s), "ðien thoai ð");
     }
 
     #[test]
