@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
 use ungcuu_app::Actor;
+use ungcuu_app::triage::AcceptInput;
 use ungcuu_app::users::UserInput;
 
 fn report(system: &str, description: &str, confidential: bool, level: u8) -> serde_json::Value {
@@ -519,7 +520,11 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
             )
             .await
             .unwrap();
-        let inc = e.app.accept_report(&d, &secret, &AcceptInput::open()).await.unwrap();
+        let inc = e
+            .app
+            .accept_report(&d, &secret, &AcceptInput::open())
+            .await
+            .unwrap();
         assert!(inc.confidential);
         let r = send(
             &e.router,
