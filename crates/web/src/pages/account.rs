@@ -3,7 +3,7 @@
 use super::Posted;
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page};
 use askama::Template;
 use axum::Router;
@@ -78,7 +78,7 @@ async fn render(
                 status,
             )
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -99,11 +99,9 @@ async fn security(
     .await
 }
 
-async fn start(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    match st.app.start_totp(&actor).await {
-        Ok(_) => Redirect::to("/account/security").into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+async fn start(State(st): State<AppState>, Signed(_, actor): Signed) -> PageResult {
+    st.app.start_totp(&actor).await?;
+    Ok(Redirect::to("/account/security").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -134,7 +132,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => PageError::from(e).into_response(),
     }
 }
 

@@ -6,7 +6,7 @@
 use super::Posted;
 use super::intake::FormValues;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
@@ -69,12 +69,9 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let status = Some(q.status.as_str()).filter(|s| !s.is_empty());
-    let (mails, pending) = match st.app.list_inbox(&actor, status, q.page).await {
-        Ok(r) => r,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let (mails, pending) = st.app.list_inbox(&actor, status, q.page).await?;
     let c = Chrome::new(&ctx, "intake");
     let rows = mails
         .into_iter()
@@ -94,7 +91,7 @@ async fn list(
     let pending = c
         .t("inbox.pending_count")
         .replace("{n}", &pending.to_string());
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -107,7 +104,7 @@ async fn list(
             ],
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 pub struct FileRow {
@@ -169,14 +166,14 @@ async fn item(
             &item_page(&ctx, i, FormErrors::default(), String::new()),
             StatusCode::OK,
         ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 /// The message as received, to open in a mail program. Always a download, never shown.
 async fn raw(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path(id): Path<i64>,
 ) -> Response {
     match st.app.inbox_raw(&actor, id).await {
@@ -198,7 +195,7 @@ async fn raw(
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             res
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -221,9 +218,9 @@ async fn dismiss(
                 &item_page(&ctx, i, FormErrors::new(&bad.0, ctx.lang), f.reason),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            Err(e) => PageError::App(e, ctx.lang).into_response(),
+            Err(e) => PageError::from(e).into_response(),
         },
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -368,7 +365,7 @@ async fn file_form(
             )
         }
         Ok(_) => Redirect::to(&format!("/inbox/{id}")).into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -386,8 +383,8 @@ async fn file(
                 &file_page(&ctx, i, v, FormErrors::new(&bad.0, ctx.lang)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            Err(e) => PageError::App(e, ctx.lang).into_response(),
+            Err(e) => PageError::from(e).into_response(),
         },
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

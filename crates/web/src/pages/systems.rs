@@ -3,14 +3,14 @@
 use super::Posted;
 use super::admin::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page};
 use crate::{AppState, Ctx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::systems::{PAGE_SIZE, SystemInput, SystemQuery};
@@ -87,7 +87,7 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(lq): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     // Query-string filters that do not parse are ignored rather than refused: a list should
     // always show, and the form shows what was applied.
     let q = SystemQuery {
@@ -106,10 +106,7 @@ async fn list(
         retired: lq.retired.is_some(),
         page: lq.page,
     };
-    let (systems, total) = match st.app.list_systems(&actor, &q).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let (systems, total) = st.app.list_systems(&actor, &q).await?;
     let c = Chrome::new(&ctx, "registry").with_notice(lq.ok.as_deref());
     let page_no = q.page.unwrap_or(1).max(1);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -123,7 +120,7 @@ async fn list(
     let next = (page_no < pages).then(|| page_link(&q, page_no + 1));
     let level = q.level.map(|l| l.to_string()).unwrap_or_default();
     let can_create = actor.scope(Action::EditSystem).is_ok();
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -136,7 +133,7 @@ async fn list(
             can_create,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 fn row(s: System) -> Row {
@@ -206,10 +203,10 @@ async fn form(
     errors: FormErrors,
     notice: Option<&str>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let owners = match st.app.org_choices(actor, Action::EditSystem).await {
         Ok(o) => org_options(o),
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let (services, services_other) =
@@ -224,7 +221,7 @@ async fn form(
     let can_edit = system
         .as_ref()
         .is_none_or(|s| actor.can(Action::EditSystem, Some(&s.owner_path)));
-    page(
+    Ok(page(
         &Form {
             c,
             system,
@@ -239,7 +236,7 @@ async fn form(
             can_edit,
         },
         status,
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -252,10 +249,8 @@ async fn new(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<NewQuery>,
-) -> Response {
-    if let Err(e) = actor.scope(Action::EditSystem) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
+) -> PageResult {
+    actor.scope(Action::EditSystem)?;
     let v = SystemInput {
         owner_org_id: q.owner.unwrap_or_default(),
         ..Default::default()
@@ -319,7 +314,7 @@ async fn on_error(
     system: Option<System>,
     v: SystemInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     match e {
         AppError::Invalid(i) => {
             form(
@@ -334,7 +329,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -342,12 +337,12 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let v = read_form(pairs);
     match st.app.create_system(&actor, &v).await {
-        Ok(s) => {
-            Redirect::to(&format!("/registry/systems/{}?ok=system.created", s.id)).into_response()
-        }
+        Ok(s) => Ok(
+            Redirect::to(&format!("/registry/systems/{}?ok=system.created", s.id)).into_response(),
+        ),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -357,24 +352,20 @@ async fn edit(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Query(q): Query<OkQuery>,
-) -> Response {
-    match st.app.get_system(&actor, id).await {
-        Ok(s) => {
-            let v = SystemInput::from_system(&s);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(s),
-                v,
-                FormErrors::default(),
-                q.ok.as_deref(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let s = st.app.get_system(&actor, id).await?;
+    let v = SystemInput::from_system(&s);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(s),
+        v,
+        FormErrors::default(),
+        q.ok.as_deref(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -388,10 +379,12 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let v = read_form(pairs);
     match st.app.update_system(&actor, id, &v).await {
-        Ok(_) => Redirect::to(&format!("/registry/systems/{id}?ok=system.saved")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/registry/systems/{id}?ok=system.saved")).into_response())
+        }
         Err(e) => {
             let s = st.app.get_system(&actor, id).await.ok();
             on_error(&st, &ctx, &actor, s, v, e).await
@@ -402,15 +395,14 @@ async fn update(
 /// `retire` or `reinstate`.
 async fn set_retired(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(retired) = crate::pages::verb_flag(&verb, "retire", "reinstate") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_system_retired(&actor, id, retired).await,
         &format!("/registry/systems/{id}"),
-        ctx.lang,
     )
 }

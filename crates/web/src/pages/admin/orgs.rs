@@ -1,6 +1,6 @@
 use super::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page};
 use crate::{AppState, Ctx};
@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::orgs::OrgInput;
@@ -61,12 +61,12 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let archived = q.archived.is_some();
-    let orgs = match st.app.list_orgs(&actor, Some(q.q.clone()), archived).await {
-        Ok(o) => o,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let orgs = st
+        .app
+        .list_orgs(&actor, Some(q.q.clone()), archived)
+        .await?;
     let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
     let base = orgs.iter().map(|o| o.path.depth()).min().unwrap_or(1);
     let pages = orgs.len().div_ceil(PER_PAGE).max(1);
@@ -104,7 +104,7 @@ async fn list(
             .replace("{page}", &page_no.to_string())
             .replace("{pages}", &pages.to_string())
     );
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -116,7 +116,7 @@ async fn list(
             summary,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -139,14 +139,14 @@ async fn form(
     v: OrgInput,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let parents = match st.app.org_choices(actor, Action::CreateOrg).await {
         Ok(p) => org_options(
             p.into_iter()
                 .filter(|p| org.as_ref().is_none_or(|o| !p.path.is_within(&o.path)))
                 .collect(),
         ),
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let c = Chrome::new(ctx, "admin");
     let kinds = OrgKind::ALL
@@ -156,7 +156,7 @@ async fn form(
     let can_archive = org
         .as_ref()
         .is_some_and(|o| actor.can(Action::ArchiveOrg, Some(&o.path)));
-    page(
+    Ok(page(
         &Form {
             c,
             org,
@@ -167,13 +167,11 @@ async fn form(
             can_archive,
         },
         status,
-    )
+    ))
 }
 
-async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    if let Err(e) = actor.scope(Action::CreateOrg) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
+    actor.scope(Action::CreateOrg)?;
     form(
         &st,
         &ctx,
@@ -194,7 +192,7 @@ async fn on_error(
     org: Option<Org>,
     v: OrgInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     match e {
         AppError::Invalid(i) => {
             form(
@@ -208,7 +206,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -216,9 +214,9 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<OrgInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_org(&actor, &v).await {
-        Ok(_) => Redirect::to("/admin/orgs?ok=org.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/orgs?ok=org.created").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -227,23 +225,19 @@ async fn edit(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.get_org(&actor, OrgId(id)).await {
-        Ok(o) => {
-            let v = OrgInput::from_org(&o);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(o),
-                v,
-                FormErrors::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let o = st.app.get_org(&actor, OrgId(id)).await?;
+    let v = OrgInput::from_org(&o);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(o),
+        v,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn update(
@@ -251,9 +245,9 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<OrgInput>,
-) -> Response {
+) -> PageResult {
     match st.app.update_org(&actor, OrgId(id), &v).await {
-        Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/orgs?ok=org.saved").into_response()),
         Err(e) => {
             let org = st.app.get_org(&actor, OrgId(id)).await.ok();
             on_error(&st, &ctx, &actor, org, v, e).await
@@ -264,15 +258,14 @@ async fn update(
 /// `archive` or `unarchive`.
 async fn set_archived(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(archived) = crate::pages::verb_flag(&verb, "archive", "unarchive") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_org_archived(&actor, OrgId(id), archived).await,
         "/admin/orgs?ok=org.saved",
-        ctx.lang,
     )
 }

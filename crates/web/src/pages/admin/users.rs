@@ -1,6 +1,6 @@
 use super::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::users::UserInput;
@@ -53,11 +53,8 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let users = match st.app.list_users(&actor).await {
-        Ok(u) => u,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let users = st.app.list_users(&actor).await?;
     let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
     let rows = users
         .into_iter()
@@ -72,14 +69,14 @@ async fn list(
             org: u.org_name,
         })
         .collect();
-    page(
+    Ok(page(
         &List {
             c,
             rows,
             can_create: actor.scope(Action::CreateUser).is_ok(),
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -102,7 +99,7 @@ async fn form(
     v: UserInput,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let action = if user.is_some() {
         Action::EditUser
     } else {
@@ -110,7 +107,7 @@ async fn form(
     };
     let orgs = match st.app.org_choices(actor, action).await {
         Ok(o) => org_options(o),
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let c = Chrome::new(ctx, "admin");
     let roles = Role::ALL
@@ -120,7 +117,7 @@ async fn form(
     let can_disable = user.as_ref().is_some_and(|u| {
         actor.can(Action::DisableUser, Some(&u.org_path)) && Some(u.id) != actor.user_id
     });
-    page(
+    Ok(page(
         &Form {
             c,
             user,
@@ -131,13 +128,11 @@ async fn form(
             can_disable,
         },
         status,
-    )
+    ))
 }
 
-async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    if let Err(e) = actor.scope(Action::CreateUser) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
+    actor.scope(Action::CreateUser)?;
     form(
         &st,
         &ctx,
@@ -157,7 +152,7 @@ async fn on_error(
     user: Option<User>,
     mut v: UserInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     // A password is never sent back into the page.
     v.password.clear();
     match e {
@@ -173,7 +168,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -181,9 +176,9 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<UserInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_user(&actor, &v).await {
-        Ok(_) => Redirect::to("/admin/users?ok=user.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/users?ok=user.created").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -192,26 +187,20 @@ async fn edit(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.get_user(&actor, UserId(id)).await {
-        Ok(u) => {
-            if let Err(e) = actor.authorize(Action::EditUser, Some(&u.org_path)) {
-                return PageError::App(e, ctx.lang).into_response();
-            }
-            let v = UserInput::from_user(&u);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(u),
-                v,
-                FormErrors::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let u = st.app.get_user(&actor, UserId(id)).await?;
+    actor.authorize(Action::EditUser, Some(&u.org_path))?;
+    let v = UserInput::from_user(&u);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(u),
+        v,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn update(
@@ -219,9 +208,9 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<UserInput>,
-) -> Response {
+) -> PageResult {
     match st.app.update_user(&actor, UserId(id), &v).await {
-        Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/users?ok=user.saved").into_response()),
         Err(e) => {
             let u = st.app.get_user(&actor, UserId(id)).await.ok();
             on_error(&st, &ctx, &actor, u, v, e).await
@@ -232,15 +221,14 @@ async fn update(
 /// `disable` or `enable`.
 async fn set_disabled(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(disabled) = crate::pages::verb_flag(&verb, "disable", "enable") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_user_disabled(&actor, UserId(id), disabled).await,
         "/admin/users?ok=user.saved",
-        ctx.lang,
     )
 }
