@@ -2,7 +2,7 @@
 //! [`load`]; [`csrf`] then refuses any state-changing request without the right token.
 
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -161,20 +161,28 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Every request that can change state (anything but GET/HEAD/OPTIONS) must carry the CSRF
-/// token, in the `X-CSRF-Token` header or the form's `_csrf` field. API clients that sign
-/// with a bearer token send no cookies, so cross-site forgery cannot ride on them and they are
-/// exempt.
+/// token, in the `X-CSRF-Token` header or the form's `_csrf` field. Forgery rides on the
+/// cookies a browser adds by itself, so an API request is checked only when its session
+/// cookie is what signs it in: one with a bearer token, or with no session at all, goes on
+/// to the API, which answers it (a 401 when it carries no valid credentials).
 pub async fn csrf(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    if bearer(req.headers()) && req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let refuse = || PageError::Csrf.into_response();
+    let api = req.uri().path().starts_with("/api/");
+    if api && (bearer(req.headers()) || ctx.session.is_none()) {
+        return next.run(req).await;
+    }
+    let refuse = || {
+        if api {
+            ApiError::new(StatusCode::FORBIDDEN, "login.csrf").into_response()
+        } else {
+            PageError::Csrf.into_response()
+        }
+    };
     let expected = ctx.csrf().to_string();
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return if constant_time_eq(h.as_bytes(), expected.as_bytes()) {
