@@ -379,7 +379,7 @@ async fn final_save(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(f): Posted<FinalFormBody>,
-) -> Response {
+) -> PageResult {
     let input = FinalReportInput {
         reporter: ReporterInput {
             org_name: f.org_name,
@@ -401,20 +401,20 @@ async fn final_save(
         attachments: f.attachments,
     };
     match st.app.save_final_report(&actor, &code, &input).await {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/reports/{}/documents?ok=doc.final_report.saved",
             code.trim()
         ))
-        .into_response(),
-        Err(AppError::Invalid(i)) => final_page(
+        .into_response()),
+        Err(AppError::Invalid(i)) => Ok(final_page(
             &ctx,
             code.trim().to_string(),
             input,
             None,
             FormErrors::new(&i.0, ctx.lang),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => PageError::from(e).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -603,16 +603,14 @@ async fn copy_file(
     State(st): State<AppState>,
     Signed(_, actor): Signed,
     Path((id, copy)): Path<(i64, i64)>,
-) -> Response {
-    match st.app.signed_copy_file(&actor, id, copy).await {
-        Ok((meta, bytes)) => file_response(
-            RenderedFile {
-                file_name: meta.file_name,
-                content_type: "application/octet-stream",
-                bytes,
-            },
-            Some(&meta.sha256),
-        ),
-        Err(e) => PageError::from(e).into_response(),
-    }
+) -> PageResult {
+    let (meta, bytes) = st.app.signed_copy_file(&actor, id, copy).await?;
+    Ok(file_response(
+        RenderedFile {
+            file_name: meta.file_name,
+            content_type: "application/octet-stream",
+            bytes,
+        },
+        Some(&meta.sha256),
+    ))
 }
