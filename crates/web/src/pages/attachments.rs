@@ -8,7 +8,7 @@
 
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::{PageError, PageResult};
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page, when};
 use askama::Template;
 use axum::Router;
@@ -290,7 +290,7 @@ async fn download(
     Signed(ctx, actor): Signed,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<DownloadQuery>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let opened = match q.as_.as_deref() {
         Some("zip") => st.app.open_attachment_zipped(&actor, &code, id).await,
@@ -299,14 +299,14 @@ async fn download(
             // A malware sample gets the warning first; anything else downloads at once.
             match st.app.attachment(&actor, &code, id).await {
                 Ok((report, a)) if a.kind == AttachmentKind::Malware => {
-                    return page(
+                    return Ok(page(
                         &WarningPage {
                             c: Chrome::new(&ctx, "intake"),
                             code: report.tracking_code,
                             a: row(&a, lang),
                         },
                         StatusCode::OK,
-                    );
+                    ));
                 }
                 Ok(_) => st.app.open_attachment(&actor, &code, id).await,
                 Err(e) => Err(e),
@@ -314,10 +314,7 @@ async fn download(
         }
         Some(_) => Err(AppError::NotFound),
     };
-    match opened {
-        Ok(d) => download_response(d, q.as_.as_deref() == Some("zip")),
-        Err(e) => PageError::from(e).into_response(),
-    }
+    Ok(download_response(opened?, q.as_.as_deref() == Some("zip")))
 }
 
 /// A file sent to be saved, never shown: `attachment` with the name in UTF-8 (RFC 6266) and
