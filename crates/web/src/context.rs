@@ -2,7 +2,7 @@
 //! [`load`]; [`csrf`] then refuses any state-changing request without the right token.
 
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -100,10 +100,9 @@ fn client_ip(req: &Request) -> String {
         .unwrap_or_else(|| "local".into())
 }
 
-/// Resolves language, session and CSRF token, and hands them to the handlers.
-pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let lang = cookie_value(headers, LANG_COOKIE)
+/// The request's language: the person's choice (cookie), else their browser's.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie_value(headers, LANG_COOKIE)
         .and_then(Lang::parse)
         .unwrap_or_else(|| {
             Lang::from_accept_language(
@@ -112,7 +111,13 @@ pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> R
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or(""),
             )
-        });
+        })
+}
+
+/// Resolves language, session and CSRF token, and hands them to the handlers.
+pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let lang = lang_of(headers);
     let secure = match st.secure_cookies {
         SecureCookies::Always => true,
         SecureCookies::Never => false,
@@ -123,7 +128,7 @@ pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> R
     let session = match cookie_value(headers, SESSION_COOKIE) {
         Some(token) if !token.is_empty() => match st.app.session(token).await {
             Ok(s) => s,
-            Err(e) => return PageError::from_app(e, lang).into_response(),
+            Err(e) => return PageError::from(e).into_response(),
         },
         _ => None,
     };
@@ -156,37 +161,41 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Every request that can change state (anything but GET/HEAD/OPTIONS) must carry the CSRF
-/// token, in the `X-CSRF-Token` header or the form's `_csrf` field. API clients that sign
-/// with a bearer token send no cookies, so cross-site forgery cannot ride on them and they are
-/// exempt.
+/// token, in the `X-CSRF-Token` header or the form's `_csrf` field. Forgery rides on the
+/// cookies a browser adds by itself, so an API request is checked only when its session
+/// cookie is what signs it in: one with a bearer token, or with no session at all, goes on
+/// to the API, which answers it (a 401 when it carries no valid credentials).
 pub async fn csrf(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let bearer = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "));
-    if bearer && req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
     let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let api = req.uri().path().starts_with("/api/");
+    if api && (bearer(req.headers()) || ctx.session.is_none()) {
+        return next.run(req).await;
+    }
+    let refuse = || {
+        if api {
+            ApiError::new(StatusCode::FORBIDDEN, "login.csrf").into_response()
+        } else {
+            PageError::Csrf.into_response()
+        }
     };
     let expected = ctx.csrf().to_string();
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return if constant_time_eq(h.as_bytes(), expected.as_bytes()) {
             next.run(req).await
         } else {
-            PageError::Csrf(ctx.lang).into_response()
+            refuse()
         };
     }
     if let Some(token) = multipart_query_token(req.headers(), req.uri()) {
         return if constant_time_eq(token.as_bytes(), expected.as_bytes()) {
             next.run(req).await
         } else {
-            PageError::Csrf(ctx.lang).into_response()
+            refuse()
         };
     }
     let is_form = req
@@ -195,19 +204,32 @@ pub async fn csrf(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return PageError::Csrf(ctx.lang).into_response();
+        return refuse();
     }
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return PageError::TooLarge(ctx.lang).into_response(),
+        Err(_) => return PageError::TooLarge.into_response(),
     };
     let token = form_urlencoded_field(&bytes, CSRF_FIELD);
     if !token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes())) {
-        return PageError::Csrf(ctx.lang).into_response();
+        return refuse();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Whether the request signs in with `Authorization: Bearer …`.
+pub fn bearer(headers: &HeaderMap) -> bool {
+    bearer_token(headers).is_some()
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 /// The token of a file upload. A `multipart/form-data` body is not read here (it may be a

@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             context::load,
         ))
+        // Outside `load` and `csrf`, so their refusals are written in the language too.
+        .layer(axum::middleware::from_fn(error::speak))
         // Assets and probes need no session or language: added after the context layers, they
         // skip the session lookup a page load would otherwise pay three more times.
         .merge(assets::routes())

@@ -4,16 +4,13 @@
 use super::Caller;
 use super::handlers::{ErrorBody, ValidationErrors};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult, Text};
 use crate::pages::attachments::{DownloadQuery, download_response, read_upload};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use axum::response::IntoResponse;
 use ungcuu_app::attachments::{AttachmentView, UploadError};
-use ungcuu_domain::Lang;
-use ungcuu_domain::i18n::t;
 
 /// The multipart form of an upload, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]
@@ -26,21 +23,19 @@ pub struct UploadForm {
     kind: Option<String>,
 }
 
-fn upload_error(e: UploadError, lang: Lang) -> ApiError {
+fn upload_error(e: UploadError) -> ApiError {
     match e {
-        UploadError::App(e) => ApiError::from_app(e, lang),
-        UploadError::TooLarge { max } => ApiError {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            body: json!({"errors": [{"field": "file", "message": UploadError::too_large_message(lang, max)}]}),
-            retry_after: None,
-        },
+        UploadError::App(e) => e.into(),
+        UploadError::TooLarge { max } => ApiError::fields(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec![(
+                "file".into(),
+                Text::composed(move |lang| UploadError::too_large_message(lang, max)),
+            )],
+        ),
         UploadError::Broken(e) => {
             tracing::info!(error = %e, "upload broke off");
-            ApiError {
-                status: StatusCode::BAD_REQUEST,
-                body: json!({"error": t(lang, "attachments.broken")}),
-                retry_after: None,
-            }
+            ApiError::new(StatusCode::BAD_REQUEST, "attachments.broken")
         }
     }
 }
@@ -57,15 +52,14 @@ pub async fn upload(
     c: Caller,
     Path(code): Path<String>,
     form: Multipart,
-) -> Result<Response, ApiError> {
+) -> ApiResult {
     let (staged, kind) = read_upload(&st.app, &c.actor, &code, form, 1)
         .await
-        .map_err(|e| upload_error(e, c.lang))?;
+        .map_err(upload_error)?;
     let mut made = st
         .app
         .commit_attachments(&c.actor, &code, &kind, staged)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+        .await?;
     let a = made.remove(0);
     let mut res = (StatusCode::CREATED, Json(&a)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -81,16 +75,8 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/v1/reports/{tracking_code}/attachments", tag = "intake",
     params(("tracking_code" = String, Path)),
     responses((status = 200, body = Vec<AttachmentView>), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let (_, list) = st
-        .app
-        .list_attachments(&c.actor, &code)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+pub async fn list(State(st): State<AppState>, c: Caller, Path(code): Path<String>) -> ApiResult {
+    let (_, list) = st.app.list_attachments(&c.actor, &code).await?;
     Ok(Json(list).into_response())
 }
 
@@ -106,23 +92,18 @@ pub async fn download(
     c: Caller,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<DownloadQuery>,
-) -> Result<Response, ApiError> {
+) -> ApiResult {
     let zipped = match q.as_.as_deref() {
         None | Some("raw") => false,
         Some("zip") => true,
         Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                c.lang,
-                "err.not_found",
-            ));
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "err.not_found"));
         }
     };
     let d = if zipped {
         st.app.open_attachment_zipped(&c.actor, &code, id).await
     } else {
         st.app.open_attachment(&c.actor, &code, id).await
-    }
-    .map_err(|e| ApiError::from_app(e, c.lang))?;
+    }?;
     Ok(download_response(d, zipped))
 }

@@ -4,12 +4,12 @@
 use super::handlers::{ErrorBody, ValidationErrors};
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::pages::documents::file_response;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -42,8 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}/signed-copies/{copy_id}", get(copy_file))
 }
 
-fn not_found(c: &Caller) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, c.lang, "err.not_found")
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "err.not_found")
 }
 
 /// Phụ lục I (`initial_report`) or II (`final_report`) of a report as it stands, unnumbered.
@@ -54,15 +54,14 @@ pub async fn form_file(
     State(st): State<AppState>,
     c: Caller,
     Path((code, kind, format)): Path<(String, String, String)>,
-) -> Result<Response, ApiError> {
+) -> ApiResult {
     let (Some(kind), Some(format)) = (DocKind::parse(&kind), Format::parse(&format)) else {
-        return Err(not_found(&c));
+        return Err(not_found());
     };
     let f = st
         .app
         .report_form_file(&c.actor, &code, kind, format)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+        .await?;
     Ok(file_response(f, None))
 }
 
@@ -81,16 +80,15 @@ pub async fn initial_document(
     c: Caller,
     Path(code): Path<String>,
     axum::extract::Query(q): axum::extract::Query<DocumentQuery>,
-) -> Result<Response, ApiError> {
+) -> ApiResult {
     let Some(format) = Format::parse(q.format.as_deref().unwrap_or("pdf")) else {
-        return Err(not_found(&c));
+        return Err(not_found());
     };
     let kind = DocKind::InitialReport;
     let f = st
         .app
         .report_form_file(&c.actor, &code, kind, format)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+        .await?;
     Ok(file_response(f, None))
 }
 
@@ -109,12 +107,8 @@ pub async fn final_report(
     State(st): State<AppState>,
     c: Caller,
     Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let (_, form, fin) = st
-        .app
-        .final_report(&c.actor, &code)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let (_, form, fin) = st.app.final_report(&c.actor, &code).await?;
     let prefill = FinalReportInput::from_initial(&form);
     let (row, form) = match fin {
         Some((r, f)) => (Some(r), Some(f)),
@@ -132,26 +126,16 @@ pub async fn save_final_report(
     c: Caller,
     Path(code): Path<String>,
     JsonBody(input): JsonBody<FinalReportInput>,
-) -> Result<Response, ApiError> {
-    st.app
-        .save_final_report(&c.actor, &code, &input)
-        .await
-        .map(|r| Json(r).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let r = st.app.save_final_report(&c.actor, &code, &input).await?;
+    Ok(Json(r).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{tracking_code}/documents", tag = "documents", params(("tracking_code" = String, Path)),
     responses((status = 200, body = Vec<DocumentRow>), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    st.app
-        .documents_for_report(&c.actor, &code)
-        .await
-        .map(|r| Json(r).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn list(State(st): State<AppState>, c: Caller, Path(code): Path<String>) -> ApiResult {
+    let r = st.app.documents_for_report(&c.actor, &code).await?;
+    Ok(Json(r).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/reports/{tracking_code}/documents", tag = "documents", params(("tracking_code" = String, Path)),
@@ -162,46 +146,26 @@ pub async fn draft(
     c: Caller,
     Path(code): Path<String>,
     JsonBody(input): JsonBody<DraftInput>,
-) -> Result<Response, ApiError> {
-    st.app
-        .draft_document(&c.actor, &code, &input)
-        .await
-        .map(|r| (StatusCode::CREATED, Json(r)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let r = st.app.draft_document(&c.actor, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = i64, Path)),
     responses((status = 200, body = DocumentView), (status = 404, body = ErrorBody)))]
-pub async fn document(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    st.app
-        .document(&c.actor, id)
-        .await
-        .map(|r| Json(r).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn document(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    let r = st.app.document(&c.actor, id).await?;
+    Ok(Json(r).into_response())
 }
 
 /// Signs and issues a draft: 403 unless the roster and the lead's delegations give the caller
 /// the signing authority (002 Đ6.5).
 #[utoipa::path(post, path = "/api/v1/documents/{id}/issue", tag = "documents", params(("id" = i64, Path)),
     responses((status = 200, body = DocumentView), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrors)))]
-pub async fn issue(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    st.app
-        .issue_document(&c.actor, id)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
-    st.app
-        .document(&c.actor, id)
-        .await
-        .map(|r| Json(r).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn issue(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    st.app.issue_document(&c.actor, id).await?;
+    let r = st.app.document(&c.actor, id).await?;
+    Ok(Json(r).into_response())
 }
 
 /// The document as PDF (once issued: the stored bytes, with their SHA-256 in
@@ -213,18 +177,10 @@ pub async fn file(
     State(st): State<AppState>,
     c: Caller,
     Path((id, format)): Path<(i64, String)>,
-) -> Result<Response, ApiError> {
-    let format = Format::parse(&format).ok_or_else(|| not_found(&c))?;
-    let v = st
-        .app
-        .document(&c.actor, id)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
-    let f = st
-        .app
-        .document_file(&c.actor, id, format)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let format = Format::parse(&format).ok_or_else(not_found)?;
+    let v = st.app.document(&c.actor, id).await?;
+    let f = st.app.document_file(&c.actor, id, format).await?;
     let sha = match format {
         Format::Pdf => v.document.pdf_sha256,
         Format::Docx => None,
@@ -250,16 +206,16 @@ pub async fn attach(
     Query(q): Query<CopyQuery>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> ApiResult {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    st.app
+    let r = st
+        .app
         .attach_signed_copy(&c.actor, id, &q.name, ct, &body)
-        .await
-        .map(|r| (StatusCode::CREATED, Json(r)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+        .await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}/signed-copies/{copy_id}", tag = "documents",
@@ -269,12 +225,8 @@ pub async fn copy_file(
     State(st): State<AppState>,
     c: Caller,
     Path((id, copy_id)): Path<(i64, i64)>,
-) -> Result<Response, ApiError> {
-    let (meta, bytes) = st
-        .app
-        .signed_copy_file(&c.actor, id, copy_id)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let (meta, bytes) = st.app.signed_copy_file(&c.actor, id, copy_id).await?;
     Ok(file_response(
         RenderedFile {
             file_name: meta.file_name,

@@ -2,7 +2,7 @@
 
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,8 +16,6 @@ use ungcuu_store::orgs::Org;
 use ungcuu_store::tokens::ApiToken;
 use ungcuu_store::users::User;
 use utoipa::{IntoParams, ToSchema};
-
-type ApiResult<T> = Result<T, ApiError>;
 
 fn ok<T: Serialize>(v: T) -> Response {
     Json(v).into_response()
@@ -60,25 +58,13 @@ pub async fn list_orgs(
     State(st): State<AppState>,
     c: Caller,
     Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
-    st.app
-        .list_orgs(&c.actor, q.q, q.archived)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(ok(st.app.list_orgs(&c.actor, q.q, q.archived).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)), responses((status = 200, body = Org), (status = 404, body = ErrorBody)))]
-pub async fn get_org(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .get_org(&c.actor, OrgId(id))
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn get_org(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    Ok(ok(st.app.get_org(&c.actor, OrgId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgInput,
@@ -87,12 +73,8 @@ pub async fn create_org(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<OrgInput>,
-) -> ApiResult<Response> {
-    st.app
-        .create_org(&c.actor, &input)
-        .await
-        .map(created)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(created(st.app.create_org(&c.actor, &input).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)), request_body = OrgInput,
@@ -102,47 +84,26 @@ pub async fn update_org(
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<OrgInput>,
-) -> ApiResult<Response> {
-    st.app
-        .update_org(&c.actor, OrgId(id), &input)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(ok(st.app.update_org(&c.actor, OrgId(id), &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/archive", tag = "orgs", params(("id" = i64, Path)), responses((status = 200, body = Org)))]
-pub async fn archive_org(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
+pub async fn archive_org(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    Ok(ok(st
+        .app
         .set_org_archived(&c.actor, OrgId(id), true)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+        .await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
-pub async fn list_users(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    st.app
-        .list_users(&c.actor)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn list_users(State(st): State<AppState>, c: Caller) -> ApiResult {
+    Ok(ok(st.app.list_users(&c.actor).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = User)))]
-pub async fn get_user(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .get_user(&c.actor, UserId(id))
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn get_user(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    Ok(ok(st.app.get_user(&c.actor, UserId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
@@ -151,12 +112,8 @@ pub async fn create_user(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<UserInput>,
-) -> ApiResult<Response> {
-    st.app
-        .create_user(&c.actor, &input)
-        .await
-        .map(created)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(created(st.app.create_user(&c.actor, &input).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserInput,
@@ -166,21 +123,13 @@ pub async fn update_user(
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<UserInput>,
-) -> ApiResult<Response> {
-    st.app
-        .update_user(&c.actor, UserId(id), &input)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(ok(st.app.update_user(&c.actor, UserId(id), &input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = [ApiToken])))]
-pub async fn list_tokens(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    st.app
-        .list_tokens(&c.actor)
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn list_tokens(State(st): State<AppState>, c: Caller) -> ApiResult {
+    Ok(ok(st.app.list_tokens(&c.actor).await?))
 }
 
 /// A new token with its secret, shown this once.
@@ -196,25 +145,14 @@ pub async fn create_token(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<TokenInput>,
-) -> ApiResult<Response> {
-    st.app
-        .create_token(&c.actor, &input)
-        .await
-        .map(|(token, secret)| created(NewToken { token, secret }))
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let (token, secret) = st.app.create_token(&c.actor, &input).await?;
+    Ok(created(NewToken { token, secret }))
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "tokens", params(("id" = i64, Path)), responses((status = 200, body = ApiToken)))]
-pub async fn revoke_token(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .revoke_token(&c.actor, TokenId(id))
-        .await
-        .map(ok)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn revoke_token(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    Ok(ok(st.app.revoke_token(&c.actor, TokenId(id)).await?))
 }
 
 /// One row of the audit trail.
@@ -244,12 +182,11 @@ pub async fn audit(
     State(st): State<AppState>,
     c: Caller,
     Query(q): Query<AuditQuery>,
-) -> ApiResult<Response> {
+) -> ApiResult {
     let rows = st
         .app
         .audit_page(&c.actor, q.limit.unwrap_or(100), q.offset.unwrap_or(0))
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+        .await?;
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     Ok(ok(rows
         .into_iter()

@@ -4,17 +4,15 @@
 use super::Caller;
 use super::handlers::ErrorBody;
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::pages::import::{download, export_name};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use ungcuu_app::import::{Format, ImportReport, Kind, Quiet};
-
-type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
@@ -32,21 +30,17 @@ pub struct ExportQuery {
     pub format: Option<String>,
 }
 
-fn kind_of(raw: &str, c: &Caller) -> ApiResult<Kind> {
+fn kind_of(raw: &str) -> ApiResult<Kind> {
     raw.parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, c.lang, "err.not_found"))
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "err.not_found"))
 }
 
-fn format_of(raw: Option<&str>, c: &Caller) -> ApiResult<Option<Format>> {
+fn format_of(raw: Option<&str>) -> ApiResult<Option<Format>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(f) => Format::from_file_name(f).map(Some).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                c.lang,
-                "import.err.format",
-            )
-        }),
+        Some(f) => Format::from_file_name(f)
+            .map(Some)
+            .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import.err.format")),
     }
 }
 
@@ -77,9 +71,9 @@ pub async fn import(
     Path(kind): Path<String>,
     Query(q): Query<ImportQuery>,
     req: Request,
-) -> ApiResult<Response> {
-    let kind = kind_of(&kind, &c)?;
-    let given = format_of(q.format.as_deref(), &c)?;
+) -> ApiResult {
+    let kind = kind_of(&kind)?;
+    let given = format_of(q.format.as_deref())?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -87,13 +81,9 @@ pub async fn import(
         .map(str::to_string);
     let bytes = Bytes::from_request(req, &st).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                c.lang,
-                "import.err.too_large",
-            )
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "import.err.too_large")
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, c.lang, "import.err.unreadable")
+            ApiError::new(StatusCode::BAD_REQUEST, "import.err.unreadable")
         }
     })?;
     let format = given
@@ -110,8 +100,7 @@ pub async fn import(
             c.lang,
             &Quiet,
         )
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+        .await?;
     let status = if report.ok() {
         StatusCode::OK
     } else {
@@ -133,13 +122,9 @@ pub async fn export(
     c: Caller,
     Path(kind): Path<String>,
     Query(q): Query<ExportQuery>,
-) -> ApiResult<Response> {
-    let kind = kind_of(&kind, &c)?;
-    let format = format_of(q.format.as_deref(), &c)?.unwrap_or(Format::Csv);
-    let out = st
-        .app
-        .export(&c.actor, kind, format)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let kind = kind_of(&kind)?;
+    let format = format_of(q.format.as_deref())?.unwrap_or(Format::Csv);
+    let out = st.app.export(&c.actor, kind, format).await?;
     Ok(download(out.bytes, format, &export_name(kind)))
 }

@@ -95,36 +95,27 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/export/{kind}", get(import::export))
         .merge(documents::routes())
-        .fallback(|ctx: Ctx| async move {
-            ApiError::new(StatusCode::NOT_FOUND, ctx.lang, "err.not_found")
-        })
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "err.not_found") })
 }
 
 /// The caller of an API route: a bearer token, or a signed-in browser session. Rate-limited
 /// per caller.
 pub struct Caller {
     pub actor: Actor,
+    /// For what an answer itself says (an import's report); errors find it on their own.
     pub lang: Lang,
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Lang::Vi, "err.internal")
-        })?;
-        let bearer = parts
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let actor = match bearer {
-            Some(token) => st
-                .app
-                .token_actor(token)
-                .await
-                .map_err(|e| ApiError::from_app(e, ctx.lang))?,
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "err.internal"))?;
+        let actor = match crate::context::bearer_token(&parts.headers) {
+            Some(token) => st.app.token_actor(token).await?,
             None => ctx.actor().cloned(),
         };
         let key = match &actor {
@@ -132,20 +123,16 @@ impl FromRequestParts<AppState> for Caller {
             None => format!("ip:{}", ctx.ip),
         };
         if let Err(secs) = st.limits.api.check(&key) {
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, ctx.lang, "err.rate_limited");
-            e.retry_after = Some(secs);
-            return Err(e);
+            return Err(
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "err.rate_limited").retry_after(secs),
+            );
         }
         match actor {
             Some(actor) => Ok(Caller {
                 actor,
                 lang: ctx.lang,
             }),
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                ctx.lang,
-                "err.unauthorized",
-            )),
+            None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "err.unauthorized")),
         }
     }
 }
@@ -157,18 +144,13 @@ pub struct JsonBody<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = req
-            .extensions()
-            .get::<Ctx>()
-            .map(|c| c.lang)
-            .unwrap_or_default();
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, lang, "err.too_large")
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "err.too_large")
                 } else {
-                    ApiError::new(StatusCode::BAD_REQUEST, lang, "err.bad_json")
+                    ApiError::new(StatusCode::BAD_REQUEST, "err.bad_json")
                 }
             })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
@@ -183,10 +165,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     } else {
                         ("body".to_string(), Reason::InvalidJson)
                     };
-                Err(ApiError::from_app(
-                    ungcuu_domain::Invalid::one(field, reason).into(),
-                    lang,
-                ))
+                Err(ungcuu_domain::Invalid::one(field, reason).into())
             }
         }
     }

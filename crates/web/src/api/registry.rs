@@ -3,11 +3,11 @@
 use super::handlers::{ErrorBody, ValidationErrors};
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Serialize;
 use ungcuu_app::contacts::ContactInput;
 use ungcuu_app::systems::{SystemInput, SystemQuery};
@@ -15,8 +15,6 @@ use ungcuu_domain::OrgId;
 use ungcuu_store::contacts::Contact;
 use ungcuu_store::systems::System;
 use utoipa::ToSchema;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 /// One page of systems and how many match in all.
 #[derive(Serialize, ToSchema)]
@@ -32,12 +30,8 @@ pub async fn list_systems(
     State(st): State<AppState>,
     c: Caller,
     Query(q): Query<SystemQuery>,
-) -> ApiResult<Response> {
-    let (items, total) = st
-        .app
-        .list_systems(&c.actor, &q)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let (items, total) = st.app.list_systems(&c.actor, &q).await?;
     Ok(Json(SystemPage {
         items,
         total,
@@ -48,16 +42,9 @@ pub async fn list_systems(
 }
 
 #[utoipa::path(get, path = "/api/v1/systems/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = System), (status = 404, body = ErrorBody)))]
-pub async fn get_system(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .get_system(&c.actor, id)
-        .await
-        .map(|s| Json(s).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn get_system(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
+    let s = st.app.get_system(&c.actor, id).await?;
+    Ok(Json(s).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/systems", tag = "registry", request_body = SystemInput,
@@ -66,12 +53,9 @@ pub async fn create_system(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<SystemInput>,
-) -> ApiResult<Response> {
-    st.app
-        .create_system(&c.actor, &input)
-        .await
-        .map(|s| (StatusCode::CREATED, Json(s)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let s = st.app.create_system(&c.actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/systems/{id}", tag = "registry", params(("id" = i64, Path)), request_body = SystemInput,
@@ -81,12 +65,9 @@ pub async fn update_system(
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<SystemInput>,
-) -> ApiResult<Response> {
-    st.app
-        .update_system(&c.actor, id, &input)
-        .await
-        .map(|s| Json(s).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let s = st.app.update_system(&c.actor, id, &input).await?;
+    Ok(Json(s).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/systems/{id}/retire", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = System)))]
@@ -94,12 +75,9 @@ pub async fn retire_system(
     State(st): State<AppState>,
     c: Caller,
     Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .set_system_retired(&c.actor, id, true)
-        .await
-        .map(|s| Json(s).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let s = st.app.set_system_retired(&c.actor, id, true).await?;
+    Ok(Json(s).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/contacts", tag = "orgs", params(("id" = i64, Path)), responses((status = 200, body = [Contact])))]
@@ -107,12 +85,9 @@ pub async fn list_contacts(
     State(st): State<AppState>,
     c: Caller,
     Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    st.app
-        .list_contacts(&c.actor, OrgId(id))
-        .await
-        .map(|v| Json(v).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let v = st.app.list_contacts(&c.actor, OrgId(id)).await?;
+    Ok(Json(v).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/contacts", tag = "orgs", params(("id" = i64, Path)), request_body = ContactInput,
@@ -122,10 +97,7 @@ pub async fn set_contact(
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<ContactInput>,
-) -> ApiResult<Response> {
-    st.app
-        .set_contact(&c.actor, OrgId(id), &input)
-        .await
-        .map(|x| (StatusCode::CREATED, Json(x)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let x = st.app.set_contact(&c.actor, OrgId(id), &input).await?;
+    Ok((StatusCode::CREATED, Json(x)).into_response())
 }

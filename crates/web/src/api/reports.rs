@@ -3,11 +3,11 @@
 use super::handlers::{ErrorBody, ValidationErrors};
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Serialize;
 use ungcuu_app::reports::{Channel, Receipt, ReportForm, ReportInput};
 use ungcuu_store::reports::{Report, Verification};
@@ -21,12 +21,9 @@ pub async fn file(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<ReportInput>,
-) -> Result<Response, ApiError> {
-    st.app
-        .file_report(&c.actor, Channel::Api, &input)
-        .await
-        .map(|r| (StatusCode::CREATED, Json(r)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let r = st.app.file_report(&c.actor, Channel::Api, &input).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
 /// A report as its filer sees it, with where its handling stands.
@@ -48,16 +45,8 @@ pub struct ReportView {
 
 #[utoipa::path(get, path = "/api/v1/reports/{tracking_code}", tag = "intake", params(("tracking_code" = String, Path)),
     responses((status = 200, body = ReportView), (status = 404, body = ErrorBody)))]
-pub async fn get(
-    State(st): State<AppState>,
-    c: Caller,
-    Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let v = st
-        .app
-        .report_view(&c.actor, &code)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+pub async fn get(State(st): State<AppState>, c: Caller, Path(code): Path<String>) -> ApiResult {
+    let v = st.app.report_view(&c.actor, &code).await?;
     Ok(Json(ReportView {
         phase: v
             .incident

@@ -4,28 +4,24 @@
 use super::handlers::{ErrorBody, ValidationErrors};
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult, Text};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use ungcuu_app::roster::{AuthorityHolder, DelegationInput, RevokeInput, RosterInput};
-use ungcuu_domain::i18n::{Lang, t};
+use ungcuu_domain::i18n::t;
 use ungcuu_domain::ids::DelegationId;
 use ungcuu_store::roster::{Delegation, Roster};
 use utoipa::IntoParams;
 
-type ApiResult<T> = Result<T, ApiError>;
-
-fn nothing_in_force(lang: Lang, date: chrono::NaiveDate) -> ApiError {
-    ApiError {
-        status: StatusCode::NOT_FOUND,
-        body: serde_json::json!({
-            "error": t(lang, "roster.none_at").replace("{date}", &date.format("%d/%m/%Y").to_string())
-        }),
-        retry_after: None,
-    }
+fn nothing_in_force(date: chrono::NaiveDate) -> ApiError {
+    let date = date.format("%d/%m/%Y").to_string();
+    ApiError::text(
+        StatusCode::NOT_FOUND,
+        Text::composed(move |lang| t(lang, "roster.none_at").replace("{date}", &date)),
+    )
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -46,22 +42,19 @@ pub async fn roster(
     State(st): State<AppState>,
     c: Caller,
     Query(q): Query<RosterQuery>,
-) -> ApiResult<Response> {
+) -> ApiResult {
     match st.app.search_roster(&c.actor, &q.at, &q.q).await {
         Ok((_, Some(r))) => Ok(Json(r).into_response()),
-        Ok((date, None)) => Err(nothing_in_force(c.lang, date)),
-        Err(e) => Err(ApiError::from_app(e, c.lang)),
+        Ok((date, None)) => Err(nothing_in_force(date)),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Every roster decision (the history), the latest in force first.
 #[utoipa::path(get, path = "/api/v1/rosters", tag = "roster", responses((status = 200, body = [Roster])))]
-pub async fn rosters(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    st.app
-        .rosters(&c.actor)
-        .await
-        .map(|r| Json(r).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn rosters(State(st): State<AppState>, c: Caller) -> ApiResult {
+    let r = st.app.rosters(&c.actor).await?;
+    Ok(Json(r).into_response())
 }
 
 /// Records a roster decision (kiện toàn). Exactly one member has the role `doi_truong`;
@@ -72,22 +65,16 @@ pub async fn issue_roster(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<RosterInput>,
-) -> ApiResult<Response> {
-    st.app
-        .issue_roster(&c.actor, &input)
-        .await
-        .map(|r| (StatusCode::CREATED, Json(r)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let r = st.app.issue_roster(&c.actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
 /// Every delegation (ủy quyền), the latest issued first; withdrawn ones included.
 #[utoipa::path(get, path = "/api/v1/delegations", tag = "roster", responses((status = 200, body = [Delegation])))]
-pub async fn delegations(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    st.app
-        .delegations(&c.actor)
-        .await
-        .map(|d| Json(d).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn delegations(State(st): State<AppState>, c: Caller) -> ApiResult {
+    let d = st.app.delegations(&c.actor).await?;
+    Ok(Json(d).into_response())
 }
 
 /// The lead delegates their authority to a Đội phó or standing member of the roster in force
@@ -98,12 +85,9 @@ pub async fn create_delegation(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<DelegationInput>,
-) -> ApiResult<Response> {
-    st.app
-        .create_delegation(&c.actor, &input)
-        .await
-        .map(|d| (StatusCode::CREATED, Json(d)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let d = st.app.create_delegation(&c.actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(d)).into_response())
 }
 
 /// Withdraws a delegation early, with a reason; the authority returns to the lead at once.
@@ -116,12 +100,12 @@ pub async fn revoke_delegation(
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<RevokeInput>,
-) -> ApiResult<Response> {
-    st.app
+) -> ApiResult {
+    let d = st
+        .app
         .revoke_delegation(&c.actor, DelegationId(id), &input)
-        .await
-        .map(|d| Json(d).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+        .await?;
+    Ok(Json(d).into_response())
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -142,15 +126,15 @@ pub async fn authority(
     State(st): State<AppState>,
     c: Caller,
     Query(q): Query<AuthorityQuery>,
-) -> ApiResult<Response> {
+) -> ApiResult {
     match st.app.authority(&c.actor, &q.action, &q.at).await {
         Ok(Some(h)) => Ok(Json(h).into_response()),
         Ok(None) => {
             let date = chrono::DateTime::parse_from_rfc3339(q.at.trim())
                 .map(|t| ungcuu_app::roster::date_vn(t.with_timezone(&chrono::Utc)))
                 .unwrap_or_else(|_| ungcuu_app::roster::today_vn());
-            Err(nothing_in_force(c.lang, date))
+            Err(nothing_in_force(date))
         }
-        Err(e) => Err(ApiError::from_app(e, c.lang)),
+        Err(e) => Err(e.into()),
     }
 }

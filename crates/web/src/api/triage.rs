@@ -5,19 +5,17 @@
 use super::handlers::{ErrorBody, ValidationErrors};
 use super::{Caller, JsonBody};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use ungcuu_app::reports::ReportQuery;
 use ungcuu_app::triage::{AcceptInput, VerifyInput};
 use ungcuu_store::incidents::Incident;
 use ungcuu_store::reports::{Report, Verification};
 use utoipa::{IntoParams, ToSchema};
-
-type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
@@ -44,16 +42,9 @@ impl ListParams {
 
 #[utoipa::path(get, path = "/api/v1/reports", tag = "intake", params(ListParams),
     responses((status = 200, body = [Report]), (status = 401, body = ErrorBody)))]
-pub async fn list(
-    State(st): State<AppState>,
-    c: Caller,
-    Query(p): Query<ListParams>,
-) -> ApiResult<Response> {
-    st.app
-        .list_reports(&c.actor, &p.into_query())
-        .await
-        .map(|l| Json(l).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+pub async fn list(State(st): State<AppState>, c: Caller, Query(p): Query<ListParams>) -> ApiResult {
+    let l = st.app.list_reports(&c.actor, &p.into_query()).await?;
+    Ok(Json(l).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/export", tag = "intake", params(ListParams),
@@ -62,12 +53,10 @@ pub async fn export(
     State(st): State<AppState>,
     c: Caller,
     Query(p): Query<ListParams>,
-) -> ApiResult<Response> {
-    st.app
-        .export_reports(&c.actor, &p.into_query())
-        .await
-        .map(crate::pages::csv_download)
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    Ok(crate::pages::csv_download(
+        st.app.export_reports(&c.actor, &p.into_query()).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/reports/{tracking_code}/verification", tag = "intake",
@@ -78,12 +67,9 @@ pub async fn verify(
     c: Caller,
     Path(code): Path<String>,
     JsonBody(input): JsonBody<VerifyInput>,
-) -> ApiResult<Response> {
-    st.app
-        .verify_report(&c.actor, &code, &input)
-        .await
-        .map(|v| (StatusCode::CREATED, Json(v)).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let v = st.app.verify_report(&c.actor, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
 /// What to do with a report.
@@ -114,7 +100,7 @@ pub async fn triage(
     c: Caller,
     Path(code): Path<String>,
     JsonBody(input): JsonBody<TriageInput>,
-) -> ApiResult<Response> {
+) -> ApiResult {
     let app = &st.app;
     let incident = match input.action.as_str() {
         "open" => {
@@ -135,7 +121,7 @@ pub async fn triage(
         "split" => Some(app.split_report(&c.actor, &code).await),
         "not_incident" => {
             if let Err(e) = app.reject_report(&c.actor, &code, &input.reason).await {
-                return Err(ApiError::from_app(e, c.lang));
+                return Err(e.into());
             }
             None
         }
@@ -143,13 +129,8 @@ pub async fn triage(
             ungcuu_domain::Invalid::one("action", ungcuu_domain::validate::Reason::Unknown),
         ))),
     };
-    let incident = incident
-        .transpose()
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
-    let report = app
-        .visible_report(&c.actor, &code)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+    let incident = incident.transpose()?;
+    let report = app.visible_report(&c.actor, &code).await?;
     Ok(Json(TriageOutcome { report, incident }).into_response())
 }
 
@@ -172,12 +153,9 @@ pub async fn incidents(
     State(st): State<AppState>,
     c: Caller,
     Query(p): Query<PageParams>,
-) -> ApiResult<Response> {
-    st.app
-        .list_incidents(&c.actor, p.page)
-        .await
-        .map(|l| Json(l).into_response())
-        .map_err(|e| ApiError::from_app(e, c.lang))
+) -> ApiResult {
+    let l = st.app.list_incidents(&c.actor, p.page).await?;
+    Ok(Json(l).into_response())
 }
 
 /// An incident with the reports the caller may open (and how many others it holds).
@@ -195,12 +173,8 @@ pub async fn incident(
     State(st): State<AppState>,
     c: Caller,
     Path(code): Path<String>,
-) -> ApiResult<Response> {
-    let v = st
-        .app
-        .incident_view(&c.actor, &code)
-        .await
-        .map_err(|e| ApiError::from_app(e, c.lang))?;
+) -> ApiResult {
+    let v = st.app.incident_view(&c.actor, &code).await?;
     Ok(Json(IncidentBody {
         incident: v.incident,
         report_list: v.reports,

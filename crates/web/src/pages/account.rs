@@ -3,13 +3,13 @@
 use super::Posted;
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::AppError;
@@ -57,36 +57,32 @@ async fn render(
     errors: FormErrors,
     changed: bool,
     status: StatusCode,
-) -> Response {
-    match st.app.account_security(actor).await {
-        Ok(s) => {
-            let qr_data_uri = qr_uri(&s);
-            let c = Chrome::new(ctx, "");
-            let recovery_left = c
-                .t("account.recovery_left")
-                .replace("{n}", &s.recovery_codes_left.to_string());
-            page(
-                &SecurityPage {
-                    c,
-                    s,
-                    qr_data_uri,
-                    recovery,
-                    errors,
-                    password_changed: changed,
-                    recovery_left,
-                },
-                status,
-            )
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let s = st.app.account_security(actor).await?;
+    let qr_data_uri = qr_uri(&s);
+    let c = Chrome::new(ctx, "");
+    let recovery_left = c
+        .t("account.recovery_left")
+        .replace("{n}", &s.recovery_codes_left.to_string());
+    Ok(page(
+        &SecurityPage {
+            c,
+            s,
+            qr_data_uri,
+            recovery,
+            errors,
+            password_changed: changed,
+            recovery_left,
+        },
+        status,
+    ))
 }
 
 async fn security(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     render(
         &st,
         &ctx,
@@ -99,11 +95,9 @@ async fn security(
     .await
 }
 
-async fn start(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    match st.app.start_totp(&actor).await {
-        Ok(_) => Redirect::to("/account/security").into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+async fn start(State(st): State<AppState>, Signed(_, actor): Signed) -> PageResult {
+    st.app.start_totp(&actor).await?;
+    Ok(Redirect::to("/account/security").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -120,7 +114,7 @@ async fn on_error(
     ctx: &crate::Ctx,
     actor: &ungcuu_app::Actor,
     e: AppError,
-) -> Response {
+) -> PageResult {
     match e {
         AppError::Invalid(i) => {
             render(
@@ -134,7 +128,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -142,7 +136,7 @@ async fn confirm(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(f): Posted<CodeForm>,
-) -> Response {
+) -> PageResult {
     match st.app.confirm_totp(&actor, &f.code).await {
         Ok(codes) => {
             render(
@@ -164,9 +158,9 @@ async fn disable(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(f): Posted<CodeForm>,
-) -> Response {
+) -> PageResult {
     match st.app.disable_totp(&actor, &f.password).await {
-        Ok(()) => Redirect::to("/account/security").into_response(),
+        Ok(()) => Ok(Redirect::to("/account/security").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, e).await,
     }
 }
@@ -175,13 +169,13 @@ async fn password(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(f): Posted<CodeForm>,
-) -> Response {
+) -> PageResult {
     match st
         .app
         .change_password(&actor, &f.password, &f.new_password)
         .await
     {
-        Ok(()) => Redirect::to("/account/security?password_changed=1").into_response(),
+        Ok(()) => Ok(Redirect::to("/account/security?password_changed=1").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, e).await,
     }
 }

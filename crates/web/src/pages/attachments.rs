@@ -8,7 +8,7 @@
 
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page, when};
 use askama::Template;
 use axum::Router;
@@ -106,17 +106,14 @@ async fn render_list(
     notice: Option<&str>,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let (report, list) = match app.list_attachments(actor, code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let (report, list) = app.list_attachments(actor, code).await?;
     let c = Chrome::new(ctx, "intake").with_notice(notice);
     let kinds = AttachmentKind::ALL
         .into_iter()
         .map(|k| (k.code(), c.t(k.label_key()), k == AttachmentKind::Log))
         .collect();
-    page(
+    Ok(page(
         &ListPage {
             rows: list.iter().map(|a| row(a, ctx.lang)).collect(),
             can_attach: app.may_attach(actor, code).await,
@@ -130,7 +127,7 @@ async fn render_list(
             c,
         },
         status,
-    )
+    ))
 }
 
 async fn list(
@@ -138,7 +135,7 @@ async fn list(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     render_list(
         &st.app,
         &ctx,
@@ -211,7 +208,7 @@ async fn upload(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let result = match read_upload(&st.app, &actor, &code, form, MAX_FILES_PER_UPLOAD).await {
         Ok((staged, kind)) => st
@@ -223,11 +220,11 @@ async fn upload(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/reports/{}/attachments?ok=attachments.created",
             code.trim()
         ))
-        .into_response(),
+        .into_response()),
         Err(UploadError::App(AppError::Invalid(i))) => {
             render_list(
                 &st.app,
@@ -240,7 +237,7 @@ async fn upload(
             )
             .await
         }
-        Err(UploadError::App(e)) => PageError::App(e, lang).into_response(),
+        Err(UploadError::App(e)) => Err(e.into()),
         Err(UploadError::TooLarge { max }) => {
             let mut res = render_list(
                 &st.app,
@@ -253,11 +250,11 @@ async fn upload(
                 },
                 StatusCode::PAYLOAD_TOO_LARGE,
             )
-            .await;
+            .await?;
             // The rest of the body is not read: the browser is told to stop sending it.
             res.headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            res
+            Ok(res)
         }
         Err(UploadError::Broken(e)) => {
             tracing::info!(error = %e, "upload broke off");
@@ -293,7 +290,7 @@ async fn download(
     Signed(ctx, actor): Signed,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<DownloadQuery>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let opened = match q.as_.as_deref() {
         Some("zip") => st.app.open_attachment_zipped(&actor, &code, id).await,
@@ -302,14 +299,14 @@ async fn download(
             // A malware sample gets the warning first; anything else downloads at once.
             match st.app.attachment(&actor, &code, id).await {
                 Ok((report, a)) if a.kind == AttachmentKind::Malware => {
-                    return page(
+                    return Ok(page(
                         &WarningPage {
                             c: Chrome::new(&ctx, "intake"),
                             code: report.tracking_code,
                             a: row(&a, lang),
                         },
                         StatusCode::OK,
-                    );
+                    ));
                 }
                 Ok(_) => st.app.open_attachment(&actor, &code, id).await,
                 Err(e) => Err(e),
@@ -317,10 +314,7 @@ async fn download(
         }
         Some(_) => Err(AppError::NotFound),
     };
-    match opened {
-        Ok(d) => download_response(d, q.as_.as_deref() == Some("zip")),
-        Err(e) => PageError::App(e, lang).into_response(),
-    }
+    Ok(download_response(opened?, q.as_.as_deref() == Some("zip")))
 }
 
 /// A file sent to be saved, never shown: `attachment` with the name in UTF-8 (RFC 6266) and

@@ -2,7 +2,7 @@
 
 use super::Posted;
 use crate::context::{LANG_COOKIE, SESSION_COOKIE, safe_next};
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, page};
 use crate::{AppState, Ctx};
 use askama::Template;
@@ -83,9 +83,9 @@ async fn login(
     ctx: Ctx,
     headers: axum::http::HeaderMap,
     Posted(f): Posted<LoginForm>,
-) -> Response {
+) -> PageResult {
     if let Err(secs) = st.limits.signin.check(&ctx.ip) {
-        return PageError::RateLimited(ctx.lang, secs).into_response();
+        return Err(PageError::RateLimited(secs));
     }
     let ua = headers.get("user-agent").and_then(|v| v.to_str().ok());
     let next = safe_next(Some(&f.next));
@@ -100,22 +100,24 @@ async fn login(
         };
         page(&p, StatusCode::UNAUTHORIZED)
     };
-    match st
-        .app
-        .sign_in(&f.email, &f.password, Some(&ctx.ip), ua)
-        .await
-    {
-        Ok(SignIn::Done(s)) => {
-            ([session_cookie(&ctx, &s.token)], Redirect::to(&next)).into_response()
-        }
-        Ok(SignIn::NeedSecondFactor(s)) => {
-            let to = format!("/login/totp?next={}", crate::context::urlencode(&next));
-            ([session_cookie(&ctx, &s.token)], Redirect::to(&to)).into_response()
-        }
-        Err(SignInError::Failed) => failed("login.failed", None),
-        Err(SignInError::Locked { minutes }) => failed("login.locked", Some(minutes)),
-        Err(SignInError::Internal(e)) => PageError::App(e, ctx.lang).into_response(),
-    }
+    Ok(
+        match st
+            .app
+            .sign_in(&f.email, &f.password, Some(&ctx.ip), ua)
+            .await
+        {
+            Ok(SignIn::Done(s)) => {
+                ([session_cookie(&ctx, &s.token)], Redirect::to(&next)).into_response()
+            }
+            Ok(SignIn::NeedSecondFactor(s)) => {
+                let to = format!("/login/totp?next={}", crate::context::urlencode(&next));
+                ([session_cookie(&ctx, &s.token)], Redirect::to(&to)).into_response()
+            }
+            Err(SignInError::Failed) => failed("login.failed", None),
+            Err(SignInError::Locked { minutes }) => failed("login.locked", Some(minutes)),
+            Err(SignInError::Internal(e)) => PageError::from(e).into_response(),
+        },
+    )
 }
 
 fn pending(ctx: &Ctx) -> bool {
@@ -148,15 +150,15 @@ async fn totp(
     ctx: Ctx,
     headers: axum::http::HeaderMap,
     Posted(f): Posted<TotpForm>,
-) -> Response {
+) -> PageResult {
     if let Err(secs) = st.limits.signin.check(&ctx.ip) {
-        return PageError::RateLimited(ctx.lang, secs).into_response();
+        return Err(PageError::RateLimited(secs));
     }
     let token = crate::context::cookie_value(&headers, SESSION_COOKIE)
         .unwrap_or_default()
         .to_string();
     if !pending(&ctx) {
-        return Redirect::to("/login?expired=1").into_response();
+        return Ok(Redirect::to("/login?expired=1").into_response());
     }
     let next = safe_next(Some(&f.next));
     let failed = |key: &str, minutes: i64| {
@@ -170,35 +172,35 @@ async fn totp(
             StatusCode::UNAUTHORIZED,
         )
     };
-    match st.app.second_factor(&token, &f.code).await {
+    Ok(match st.app.second_factor(&token, &f.code).await {
         Ok(s) => ([session_cookie(&ctx, &s.token)], Redirect::to(&next)).into_response(),
         Err(SignInError::Failed) => failed("login.totp_failed", 0),
         Err(SignInError::Locked { minutes }) => failed("login.locked", minutes),
-        Err(SignInError::Internal(e)) => PageError::App(e, ctx.lang).into_response(),
-    }
+        Err(SignInError::Internal(e)) => PageError::from(e).into_response(),
+    })
 }
 
-async fn logout(State(st): State<AppState>, ctx: Ctx) -> Response {
+async fn logout(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     if let Some(s) = &ctx.session
         && let Err(e) = st.app.sign_out(s).await
     {
-        return PageError::App(e, ctx.lang).into_response();
+        return Err(e.into());
     }
-    (
+    Ok((
         [(SET_COOKIE, ctx.cookie(SESSION_COOKIE, "", Some(0)))],
         Redirect::to("/login"),
     )
-        .into_response()
+        .into_response())
 }
 
-async fn switch_lang(ctx: Ctx, Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn switch_lang(ctx: Ctx, Path(code): Path<String>, Query(q): Query<NextQuery>) -> PageResult {
     let Some(lang) = Lang::parse(&code) else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     let year = 365 * 24 * 3600;
-    (
+    Ok((
         [(SET_COOKIE, ctx.cookie(LANG_COOKIE, lang.code(), Some(year)))],
         Redirect::to(&safe_next(q.next.as_deref())),
     )
-        .into_response()
+        .into_response())
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
 use crate::pages::attachments::{content_disposition, small_text};
 use crate::render::{Chrome, FormErrors, page, when};
@@ -121,21 +121,15 @@ async fn render_list(
     notice: Option<&str>,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let (report, _, fin) = match st.app.final_report(actor, code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
-    let docs = match st.app.documents_for_report(actor, code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let (report, _, fin) = st.app.final_report(actor, code).await?;
+    let docs = st.app.documents_for_report(actor, code).await?;
     let c = Chrome::new(ctx, "intake").with_notice(notice);
     let kinds = DocKind::ALL
         .into_iter()
         .map(|k| (k.code(), c.t(k.label_key())))
         .collect();
-    page(
+    Ok(page(
         &ListPage {
             code: report.tracking_code,
             rows: docs.iter().map(|d| doc_row(d, ctx.lang)).collect(),
@@ -146,7 +140,7 @@ async fn render_list(
             c,
         },
         status,
-    )
+    ))
 }
 
 async fn list(
@@ -154,7 +148,7 @@ async fn list(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Query(q): Query<OkQuery>,
-) -> Response {
+) -> PageResult {
     render_list(
         &st,
         &ctx,
@@ -181,7 +175,7 @@ async fn draft(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(f): Posted<DraftForm>,
-) -> Response {
+) -> PageResult {
     let input = DraftInput {
         kind: f.kind,
         recipients: f.recipients.lines().map(str::to_string).collect(),
@@ -189,7 +183,9 @@ async fn draft(
         corrects_document_id: f.corrects_document_id,
     };
     match st.app.draft_document(&actor, &code, &input).await {
-        Ok(d) => Redirect::to(&format!("/documents/{}?ok=doc.drafted.saved", d.id)).into_response(),
+        Ok(d) => {
+            Ok(Redirect::to(&format!("/documents/{}?ok=doc.drafted.saved", d.id)).into_response())
+        }
         Err(AppError::Invalid(i)) => {
             render_list(
                 &st,
@@ -202,22 +198,20 @@ async fn draft(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn form_file(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((code, kind, format)): Path<(String, String, String)>,
-) -> Response {
+) -> PageResult {
     let (Some(kind), Some(format)) = (DocKind::parse(&kind), Format::parse(&format)) else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
-    match st.app.report_form_file(&actor, &code, kind, format).await {
-        Ok(f) => file_response(f, None),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+    let f = st.app.report_form_file(&actor, &code, kind, format).await?;
+    Ok(file_response(f, None))
 }
 
 #[derive(Template)]
@@ -238,11 +232,8 @@ async fn final_form(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Query(q): Query<OkQuery>,
-) -> Response {
-    let (report, form, fin) = match st.app.final_report(&actor, &code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let (report, form, fin) = st.app.final_report(&actor, &code).await?;
     let mut v = FinalReportInput::from_initial(&form);
     if let Some((_, f)) = fin {
         v = FinalReportInput {
@@ -268,14 +259,14 @@ async fn final_form(
             attachments: f.attachments.unwrap_or_default(),
         };
     }
-    final_page(
+    Ok(final_page(
         &ctx,
         report.tracking_code,
         v,
         q.ok.as_deref(),
         FormErrors::default(),
         StatusCode::OK,
-    )
+    ))
 }
 
 fn final_page(
@@ -382,7 +373,7 @@ async fn final_save(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(f): Posted<FinalFormBody>,
-) -> Response {
+) -> PageResult {
     let input = FinalReportInput {
         reporter: ReporterInput {
             org_name: f.org_name,
@@ -404,20 +395,20 @@ async fn final_save(
         attachments: f.attachments,
     };
     match st.app.save_final_report(&actor, &code, &input).await {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/reports/{}/documents?ok=doc.final_report.saved",
             code.trim()
         ))
-        .into_response(),
-        Err(AppError::Invalid(i)) => final_page(
+        .into_response()),
+        Err(AppError::Invalid(i)) => Ok(final_page(
             &ctx,
             code.trim().to_string(),
             input,
             None,
             FormErrors::new(&i.0, ctx.lang),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -463,13 +454,10 @@ async fn render_detail(
     notice: Option<&str>,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let v = match st.app.document(actor, id).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let v = st.app.document(actor, id).await?;
     let c = Chrome::new(ctx, "intake").with_notice(notice);
-    page(
+    Ok(page(
         &DetailPage {
             d: doc_row(&v.document, ctx.lang),
             code: v.report_code.clone(),
@@ -494,7 +482,7 @@ async fn render_detail(
             c,
         },
         status,
-    )
+    ))
 }
 
 async fn detail(
@@ -502,7 +490,7 @@ async fn detail(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Query(q): Query<OkQuery>,
-) -> Response {
+) -> PageResult {
     render_detail(
         &st,
         &ctx,
@@ -523,9 +511,9 @@ async fn issue(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(_): Posted<Empty>,
-) -> Response {
+) -> PageResult {
     match st.app.issue_document(&actor, id).await {
-        Ok(_) => Redirect::to(&format!("/documents/{id}?ok=doc.issued.saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?ok=doc.issued.saved")).into_response()),
         Err(AppError::Invalid(i)) => {
             render_detail(
                 &st,
@@ -538,26 +526,24 @@ async fn issue(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn file(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, format)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(format) = Format::parse(&format) else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     let sha = match (format, st.app.document(&actor, id).await) {
         (Format::Pdf, Ok(v)) => v.document.pdf_sha256,
         _ => None,
     };
-    match st.app.document_file(&actor, id, format).await {
-        Ok(f) => file_response(f, sha.as_deref()),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+    let f = st.app.document_file(&actor, id, format).await?;
+    Ok(file_response(f, sha.as_deref()))
 }
 
 async fn attach(
@@ -565,7 +551,7 @@ async fn attach(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     mut form: Multipart,
-) -> Response {
+) -> PageResult {
     let mut got: Option<(String, String, Vec<u8>)> = None;
     loop {
         match form.next_field().await {
@@ -592,7 +578,7 @@ async fn attach(
         None => Err(Invalid::one("signed_copy", Reason::Required).into()),
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/documents/{id}?ok=doc.copy.saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?ok=doc.copy.saved")).into_response()),
         Err(AppError::Invalid(i)) => {
             render_detail(
                 &st,
@@ -605,24 +591,22 @@ async fn attach(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn copy_file(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, copy)): Path<(i64, i64)>,
-) -> Response {
-    match st.app.signed_copy_file(&actor, id, copy).await {
-        Ok((meta, bytes)) => file_response(
-            RenderedFile {
-                file_name: meta.file_name,
-                content_type: "application/octet-stream",
-                bytes,
-            },
-            Some(&meta.sha256),
-        ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let (meta, bytes) = st.app.signed_copy_file(&actor, id, copy).await?;
+    Ok(file_response(
+        RenderedFile {
+            file_name: meta.file_name,
+            content_type: "application/octet-stream",
+            bytes,
+        },
+        Some(&meta.sha256),
+    ))
 }

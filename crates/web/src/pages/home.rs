@@ -2,13 +2,13 @@
 
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, page};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 pub fn routes() -> Router<AppState> {
@@ -38,11 +38,8 @@ struct Dashboard {
     awaiting: Option<String>,
 }
 
-async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    let (orgs, users, audit) = match st.app.dashboard_counts(&actor).await {
-        Ok(c) => c,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
+    let (orgs, users, audit) = st.app.dashboard_counts(&actor).await?;
     let org = match actor.org_id {
         Some(id) => st
             .app
@@ -68,7 +65,7 @@ async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Re
         });
     let c = Chrome::new(&ctx, "dashboard");
     let welcome = c.t("dash.welcome").replace("{name}", &actor.display_name);
-    page(
+    Ok(page(
         &Dashboard {
             c,
             welcome,
@@ -80,7 +77,7 @@ async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Re
             awaiting,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]

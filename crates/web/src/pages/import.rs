@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, page};
 use askama::Template;
 use axum::Router;
@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use ungcuu_app::import::{self, Format, ImportReport, Kind, Quiet};
-use ungcuu_app::{Actor, AppError, Rights};
-use ungcuu_domain::Lang;
+use ungcuu_app::{AppError, Rights};
+use ungcuu_domain::validate::Reason;
+use ungcuu_domain::{Invalid, Lang};
 
 /// An upload: the file and the form's few fields around it.
 pub const UPLOAD_LIMIT: usize = import::MAX_BYTES + 64 * 1024;
@@ -170,20 +171,14 @@ struct ShowQuery {
     kind: Option<String>,
 }
 
-fn may_import(actor: &Actor, lang: Lang) -> Result<(), PageError> {
-    Rights::require(actor.rights().import_registry).map_err(|e| PageError::App(e, lang))
-}
-
-async fn show(Signed(ctx, actor): Signed, Query(q): Query<ShowQuery>) -> Response {
-    if let Err(e) = may_import(&actor, ctx.lang) {
-        return e.into_response();
-    }
+async fn show(Signed(ctx, actor): Signed, Query(q): Query<ShowQuery>) -> PageResult {
+    Rights::require(actor.rights().import_registry)?;
     let kind = q
         .kind
         .as_deref()
         .and_then(|k| k.parse().ok())
         .unwrap_or(Kind::Systems);
-    render(&ctx, kind, false, None, StatusCode::OK)
+    Ok(render(&ctx, kind, false, None, StatusCode::OK))
 }
 
 /// The upload's fields.
@@ -220,25 +215,16 @@ async fn upload(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
-    if let Err(e) = may_import(&actor, lang) {
-        return e.into_response();
-    }
+    Rights::require(actor.rights().import_registry)?;
     let up = match read_upload(form).await {
         Ok(u) => u,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return PageError::TooLarge(lang).into_response();
+            return Err(PageError::TooLarge);
         }
         Err(_) => {
-            return PageError::App(
-                AppError::Invalid(ungcuu_domain::Invalid::one(
-                    "body",
-                    ungcuu_domain::validate::Reason::InvalidChars,
-                )),
-                lang,
-            )
-            .into_response();
+            return Err(Invalid::one("body", Reason::InvalidChars).into());
         }
     };
     let kind = up.kind.unwrap_or(Kind::Systems);
@@ -253,59 +239,57 @@ async fn upload(
             ),
             rows: vec![],
         };
-        return render(
+        return Ok(render(
             &ctx,
             kind,
             up.dry_run,
             Some(report),
             StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        ));
     }
     let format = Format::from_file_name(&name).unwrap_or_else(|| Format::sniff(&bytes));
-    match st
+    let r = st
         .app
         .import(&actor, kind, format, bytes, up.dry_run, lang, &Quiet)
-        .await
-    {
-        Ok(r) => {
-            let status = if r.ok() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            // After a good dry run the next step is the import itself.
-            let dry_run = up.dry_run && !r.ok();
-            render(&ctx, kind, dry_run, Some(ReportView::new(&r, lang)), status)
-        }
-        Err(e) => PageError::App(e, lang).into_response(),
-    }
+        .await?;
+    let status = if r.ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    // After a good dry run the next step is the import itself.
+    let dry_run = up.dry_run && !r.ok();
+    Ok(render(
+        &ctx,
+        kind,
+        dry_run,
+        Some(ReportView::new(&r, lang)),
+        status,
+    ))
 }
 
-async fn template(Signed(ctx, _actor): Signed, Path(file): Path<String>) -> Response {
+async fn template(Signed(_, _actor): Signed, Path(file): Path<String>) -> PageResult {
     let Some((kind, format)) = parse_file_name(&file) else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
-    match tokio::task::spawn_blocking(move || import::template(kind, format)).await {
-        Ok(Ok(bytes)) => download(bytes, format, &format!("mau-{}", kind.file_stem())),
-        Ok(Err(e)) => PageError::App(e, ctx.lang).into_response(),
-        Err(e) => PageError::App(
-            AppError::Internal(anyhow::anyhow!("template: {e}")),
-            ctx.lang,
-        )
-        .into_response(),
-    }
+    let bytes = tokio::task::spawn_blocking(move || import::template(kind, format))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))??;
+    Ok(download(
+        bytes,
+        format,
+        &format!("mau-{}", kind.file_stem()),
+    ))
 }
 
 async fn export(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path(file): Path<String>,
-) -> Response {
+) -> PageResult {
     let Some((kind, format)) = parse_file_name(&file) else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
-    match st.app.export(&actor, kind, format).await {
-        Ok(out) => download(out.bytes, format, &export_name(kind)),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+    let out = st.app.export(&actor, kind, format).await?;
+    Ok(download(out.bytes, format, &export_name(kind)))
 }

@@ -6,14 +6,14 @@
 use super::Posted;
 use super::intake::FormValues;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::AppError;
@@ -69,12 +69,9 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let status = Some(q.status.as_str()).filter(|s| !s.is_empty());
-    let (mails, pending) = match st.app.list_inbox(&actor, status, q.page).await {
-        Ok(r) => r,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let (mails, pending) = st.app.list_inbox(&actor, status, q.page).await?;
     let c = Chrome::new(&ctx, "intake");
     let rows = mails
         .into_iter()
@@ -94,7 +91,7 @@ async fn list(
     let pending = c
         .t("inbox.pending_count")
         .replace("{n}", &pending.to_string());
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -107,7 +104,7 @@ async fn list(
             ],
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 pub struct FileRow {
@@ -163,43 +160,36 @@ async fn item(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.inbox_item(&actor, id).await {
-        Ok(i) => page(
-            &item_page(&ctx, i, FormErrors::default(), String::new()),
-            StatusCode::OK,
-        ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let i = st.app.inbox_item(&actor, id).await?;
+    Ok(page(
+        &item_page(&ctx, i, FormErrors::default(), String::new()),
+        StatusCode::OK,
+    ))
 }
 
 /// The message as received, to open in a mail program. Always a download, never shown.
 async fn raw(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.inbox_raw(&actor, id).await {
-        Ok(bytes) => {
-            let mut res = bytes.into_response();
-            let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("message/rfc822"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"mail-{id}.eml\""))
-            {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            res
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+) -> PageResult {
+    let bytes = st.app.inbox_raw(&actor, id).await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("message/rfc822"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"mail-{id}.eml\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 #[derive(Deserialize, Default)]
@@ -213,17 +203,17 @@ async fn dismiss(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(f): Posted<DismissForm>,
-) -> Response {
+) -> PageResult {
     match st.app.dismiss_mail(&actor, id, &f.reason).await {
-        Ok(()) => Redirect::to(&format!("/inbox/{id}")).into_response(),
-        Err(AppError::Invalid(bad)) => match st.app.inbox_item(&actor, id).await {
-            Ok(i) => page(
+        Ok(()) => Ok(Redirect::to(&format!("/inbox/{id}")).into_response()),
+        Err(AppError::Invalid(bad)) => {
+            let i = st.app.inbox_item(&actor, id).await?;
+            Ok(page(
                 &item_page(&ctx, i, FormErrors::new(&bad.0, ctx.lang), f.reason),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(e) => PageError::App(e, ctx.lang).into_response(),
-        },
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -358,18 +348,16 @@ async fn file_form(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.inbox_item(&actor, id).await {
-        Ok(i) if i.mail.status == "pending" => {
-            let v = form_values(&i.prefill);
-            page(
-                &file_page(&ctx, i, v, FormErrors::default()),
-                StatusCode::OK,
-            )
-        }
-        Ok(_) => Redirect::to(&format!("/inbox/{id}")).into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+) -> PageResult {
+    let i = st.app.inbox_item(&actor, id).await?;
+    if i.mail.status != "pending" {
+        return Ok(Redirect::to(&format!("/inbox/{id}")).into_response());
     }
+    let v = form_values(&i.prefill);
+    Ok(page(
+        &file_page(&ctx, i, v, FormErrors::default()),
+        StatusCode::OK,
+    ))
 }
 
 async fn file(
@@ -377,17 +365,17 @@ async fn file(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let v = FormValues { pairs };
     match st.app.file_mail(&actor, id, &v.to_input()).await {
-        Ok(r) => Redirect::to(&format!("/intake/{}", r.tracking_code)).into_response(),
-        Err(AppError::Invalid(bad)) => match st.app.inbox_item(&actor, id).await {
-            Ok(i) => page(
+        Ok(r) => Ok(Redirect::to(&format!("/intake/{}", r.tracking_code)).into_response()),
+        Err(AppError::Invalid(bad)) => {
+            let i = st.app.inbox_item(&actor, id).await?;
+            Ok(page(
                 &file_page(&ctx, i, v, FormErrors::new(&bad.0, ctx.lang)),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(e) => PageError::App(e, ctx.lang).into_response(),
-        },
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
 }

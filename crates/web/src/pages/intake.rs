@@ -3,7 +3,7 @@
 
 use super::Posted;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
@@ -286,26 +286,22 @@ async fn new(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<NewQuery>,
-) -> Response {
-    if let Err(e) = Rights::require(actor.rights().file_report) {
-        return PageError::App(e, ctx.lang).into_response();
-    }
-    match prefill(&st, &actor, q.system).await {
-        Ok((v, systems)) => page(
-            &Form {
-                c: Chrome::new(&ctx, "intake"),
-                v,
-                errors: FormErrors::default(),
-                action: "/intake/new",
-                public: false,
-                systems,
-                receipt: None,
-                received: String::new(),
-            },
-            StatusCode::OK,
-        ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    Rights::require(actor.rights().file_report)?;
+    let (v, systems) = prefill(&st, &actor, q.system).await?;
+    Ok(page(
+        &Form {
+            c: Chrome::new(&ctx, "intake"),
+            v,
+            errors: FormErrors::default(),
+            action: "/intake/new",
+            public: false,
+            systems,
+            receipt: None,
+            received: String::new(),
+        },
+        StatusCode::OK,
+    ))
 }
 
 async fn file(
@@ -375,7 +371,7 @@ fn respond(
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -407,14 +403,14 @@ async fn public_file(
     State(st): State<AppState>,
     ctx: Ctx,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     // Anyone may report; the same per-client limit as sign-in keeps the form from being flooded.
     if let Err(secs) = st.limits.signin.check(&format!("report:{}", ctx.ip)) {
-        return PageError::RateLimited(ctx.lang, secs).into_response();
+        return Err(PageError::RateLimited(secs));
     }
     let v = FormValues { pairs };
     let result = st.app.file_public_report(&v.to_input()).await;
-    respond(&ctx, v, result, "/report", true, vec![])
+    Ok(respond(&ctx, v, result, "/report", true, vec![]))
 }
 
 pub struct ReportRow {
@@ -479,14 +475,14 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(mut q): Query<ReportQuery>,
-) -> Response {
+) -> PageResult {
     let can_file = actor.rights().file_report;
     q.page = q.page.max(1);
     let reports = match st.app.list_reports(&actor, &q).await {
         Ok(r) => r,
         // Someone who may file but not read (none today) still gets the page with its link.
         Err(AppError::Forbidden) if can_file => vec![],
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let c = Chrome::new(&ctx, "intake");
     let full = reports.len() == 50;
@@ -518,7 +514,7 @@ async fn list(
     .into_iter()
     .map(|s| (s.code(), s.label_key()))
     .collect();
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -528,5 +524,5 @@ async fn list(
             next_page,
         },
         StatusCode::OK,
-    )
+    ))
 }

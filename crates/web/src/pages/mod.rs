@@ -16,10 +16,13 @@ mod triage;
 pub(crate) use triage::csv_download;
 
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use axum::Router;
 use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Redirect};
 use serde::de::DeserializeOwned;
+use ungcuu_domain::Invalid;
+use ungcuu_domain::validate::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,39 +48,19 @@ pub struct Posted<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Posted<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = req
-            .extensions()
-            .get::<crate::Ctx>()
-            .map(|c| c.lang)
-            .unwrap_or_default();
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| PageError::TooLarge(lang))?;
+            .map_err(|_| PageError::TooLarge)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Posted)
-            .map_err(|_| {
-                PageError::App(
-                    ungcuu_app::AppError::Invalid(ungcuu_domain::Invalid::one(
-                        "body",
-                        ungcuu_domain::validate::Reason::InvalidChars,
-                    )),
-                    lang,
-                )
-            })
+            .map_err(|_| Invalid::one("body", Reason::InvalidChars).into())
     }
 }
 
-/// After a change made from a page: on to `to`, or the error page in the person's language.
-pub fn done<T>(
-    result: ungcuu_app::AppResult<T>,
-    to: &str,
-    lang: ungcuu_domain::Lang,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    match result {
-        Ok(_) => axum::response::Redirect::to(to).into_response(),
-        Err(e) => PageError::App(e, lang).into_response(),
-    }
+/// After a change made from a page: on to `to`, or the error page.
+pub fn done<T>(result: ungcuu_app::AppResult<T>, to: &str) -> PageResult {
+    result?;
+    Ok(Redirect::to(to).into_response())
 }
 
 /// The state a two-way action sets, from its verb in the path (`archive` / `unarchive`);

@@ -4,7 +4,7 @@
 use super::Posted;
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page};
 use askama::Template;
 use axum::Router;
@@ -107,7 +107,7 @@ async fn render_org(
     errors: FormErrors,
     notice: Option<&str>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let run = async {
         let org = st.app.get_org(actor, id).await?;
         let contacts = st.app.list_contacts(actor, id).await?;
@@ -141,10 +141,7 @@ async fn render_org(
             .collect();
         Ok::<_, AppError>((org, contacts, systems, systems_total, parent, children))
     };
-    let (org, contacts, systems, systems_total, parent, children) = match run.await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let (org, contacts, systems, systems_total, parent, children) = run.await?;
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let row = |x: &ungcuu_store::contacts::Contact| ContactRow {
         kind: c.t(&format!("contact.kind.{}", x.kind)),
@@ -181,7 +178,7 @@ async fn render_org(
     let may = st.app.org_actions(actor, &org);
     let (can_edit, can_add_system) = (may.may_edit, may.may_add_system);
     let kind = c.t(org.kind.label_key());
-    page(
+    Ok(page(
         &OrgPage {
             c,
             org,
@@ -198,7 +195,7 @@ async fn render_org(
             errors,
         },
         status,
-    )
+    ))
 }
 
 async fn org_page(
@@ -206,7 +203,7 @@ async fn org_page(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Query(q): Query<OkQuery>,
-) -> Response {
+) -> PageResult {
     let v = ContactInput {
         kind: "focal".into(),
         ..Default::default()
@@ -229,9 +226,11 @@ async fn set_contact(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<ContactInput>,
-) -> Response {
+) -> PageResult {
     match st.app.set_contact(&actor, OrgId(id), &v).await {
-        Ok(_) => Redirect::to(&format!("/registry/orgs/{id}?ok=org.contact_saved")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/registry/orgs/{id}?ok=org.contact_saved")).into_response())
+        }
         Err(AppError::Invalid(i)) => {
             render_org(
                 &st,
@@ -245,6 +244,6 @@ async fn set_contact(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,14 +4,14 @@
 
 use super::Posted;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -173,7 +173,7 @@ async fn show(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<RosterQuery>,
-) -> Response {
+) -> PageResult {
     let (status, errors, read) = match st.app.search_roster(&actor, &q.at, &q.q).await {
         Ok(r) => (StatusCode::OK, FormErrors::default(), r),
         // A date that is not a date: say so, and show today's roster.
@@ -183,9 +183,9 @@ async fn show(
                 FormErrors::new(&i.0, ctx.lang),
                 r,
             ),
-            Err(e) => return PageError::App(e, ctx.lang).into_response(),
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let (date, roster) = read;
     let c = Chrome::new(&ctx, "registry").with_notice(q.ok.as_deref());
@@ -198,11 +198,8 @@ async fn show_one(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    let r = match st.app.get_roster(&actor, RosterId(id)).await {
-        Ok(r) => r,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let r = st.app.get_roster(&actor, RosterId(id)).await?;
     let c = Chrome::new(&ctx, "registry");
     let heading = Some(c.t("roster.decision").to_string());
     let date = r.effective_from;
@@ -231,16 +228,12 @@ async fn render_roster(
     heading: Option<String>,
     q: String,
     status: StatusCode,
-) -> Response {
-    let lang = c.lang;
-    let (all, holders, in_force) = match tokio::try_join!(
+) -> PageResult {
+    let (all, holders, in_force) = tokio::try_join!(
         st.app.rosters(actor),
         st.app.authority_now(actor),
         st.app.roster_at(actor, ""),
-    ) {
-        Ok(x) => x,
-        Err(e) => return PageError::App(e, lang).into_response(),
-    };
+    )?;
     let today = today_vn();
     let current_id = in_force.1.map(|r| r.id);
     let shown_id = roster.as_ref().map(|r| r.id);
@@ -279,7 +272,7 @@ async fn render_roster(
         errors,
         c,
     };
-    page(&page_data, status)
+    Ok(page(&page_data, status))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,15 +348,12 @@ async fn form(
     v: RosterInput,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let (orgs, users, current) = match tokio::try_join!(
+) -> PageResult {
+    let (orgs, users, current) = tokio::try_join!(
         st.app.list_orgs(actor, None, false),
         st.app.list_users(actor),
         st.app.roster_at(actor, ""),
-    ) {
-        Ok(x) => x,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    )?;
     let c = Chrome::new(ctx, "registry");
     let roles = MemberRole::ALL
         .iter()
@@ -394,7 +384,7 @@ async fn form(
             .replace("{number}", &r.decision_number)
             .replace("{date}", &day(r.decision_date))
     });
-    page(
+    Ok(page(
         &Form {
             c,
             v,
@@ -406,14 +396,11 @@ async fn form(
             current,
         },
         status,
-    )
+    ))
 }
 
-async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    let current = match st.app.roster_to_reissue(&actor).await {
-        Ok(r) => r,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
+    let current = st.app.roster_to_reissue(&actor).await?;
     let v = RosterInput::reissue(current.as_ref(), BLANK_ROWS);
     form(&st, &ctx, &actor, v, FormErrors::default(), StatusCode::OK).await
 }
@@ -422,13 +409,10 @@ async fn issue(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
-    let v = match RosterInput::from_pairs(&pairs) {
-        Ok(v) => v,
-        Err(i) => return PageError::App(AppError::Invalid(i), ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let v = RosterInput::from_pairs(&pairs)?;
     match st.app.issue_roster(&actor, &v).await {
-        Ok(_) => Redirect::to("/registry/roster?ok=roster.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/registry/roster?ok=roster.created").into_response()),
         Err(AppError::Invalid(i)) => {
             form(
                 &st,
@@ -440,7 +424,7 @@ async fn issue(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -520,15 +504,12 @@ async fn render_delegations(
     actor: &Actor,
     notice: Option<&str>,
     refused: Option<Refused>,
-) -> Response {
-    let (list, holders, current) = match tokio::try_join!(
+) -> PageResult {
+    let (list, holders, current) = tokio::try_join!(
         st.app.delegations(actor),
         st.app.authority_now(actor),
         st.app.roster_at(actor, ""),
-    ) {
-        Ok(x) => x,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    )?;
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let roster = current.1;
     let lead = roster.as_ref().and_then(|r| r.lead());
@@ -570,7 +551,7 @@ async fn render_delegations(
         Some((id, r)) => (id, r),
         None => (0, String::new()),
     };
-    page(
+    Ok(page(
         &DelegationsPage {
             lead: lead.map(|l| c.t("delegation.lead_is").replace("{name}", &l.name)),
             holders: holder_views(&c, &holders),
@@ -585,7 +566,7 @@ async fn render_delegations(
             c,
         },
         status,
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -598,7 +579,7 @@ async fn delegations(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<OkQuery>,
-) -> Response {
+) -> PageResult {
     render_delegations(&st, &ctx, &actor, q.ok.as_deref(), None).await
 }
 
@@ -606,9 +587,9 @@ async fn delegate(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<DelegationInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_delegation(&actor, &v).await {
-        Ok(_) => Redirect::to("/registry/delegations?ok=delegation.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/registry/delegations?ok=delegation.created").into_response()),
         Err(AppError::Invalid(i)) => {
             let refused = Refused {
                 errors: FormErrors::new(&i.0, ctx.lang),
@@ -617,7 +598,7 @@ async fn delegate(
             };
             render_delegations(&st, &ctx, &actor, None, Some(refused)).await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -626,9 +607,9 @@ async fn revoke(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<RevokeInput>,
-) -> Response {
+) -> PageResult {
     match st.app.revoke_delegation(&actor, DelegationId(id), &v).await {
-        Ok(_) => Redirect::to("/registry/delegations?ok=delegation.revoked").into_response(),
+        Ok(_) => Ok(Redirect::to("/registry/delegations?ok=delegation.revoked").into_response()),
         Err(AppError::Invalid(i)) => {
             let refused = Refused {
                 errors: FormErrors::new(&i.0, ctx.lang),
@@ -640,6 +621,6 @@ async fn revoke(
             };
             render_delegations(&st, &ctx, &actor, None, Some(refused)).await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,14 +3,14 @@
 use super::Posted;
 use super::admin::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page};
 use crate::{AppState, Ctx};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::systems::{PAGE_SIZE, SystemInput, SystemQuery};
@@ -86,7 +86,7 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(lq): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     // Query-string filters that do not parse are ignored rather than refused: a list should
     // always show, and the form shows what was applied.
     let q = SystemQuery {
@@ -105,10 +105,7 @@ async fn list(
         retired: lq.retired.is_some(),
         page: lq.page,
     };
-    let (systems, total) = match st.app.list_systems(&actor, &q).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let (systems, total) = st.app.list_systems(&actor, &q).await?;
     let c = Chrome::new(&ctx, "registry").with_notice(lq.ok.as_deref());
     let page_no = q.page.unwrap_or(1).max(1);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -122,7 +119,7 @@ async fn list(
     let next = (page_no < pages).then(|| page_link(&q, page_no + 1));
     let level = q.level.map(|l| l.to_string()).unwrap_or_default();
     let can_create = actor.rights().create_system;
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -135,7 +132,7 @@ async fn list(
             can_create,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 fn row(s: System) -> Row {
@@ -205,11 +202,8 @@ async fn form(
     errors: FormErrors,
     notice: Option<&str>,
     status: StatusCode,
-) -> Response {
-    let f = match st.app.system_form(actor, id).await {
-        Ok(f) => f,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let f = st.app.system_form(actor, id).await?;
     let (system, owners, can_edit) = (f.system, org_options(f.owners), f.may_edit);
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let (services, services_other) =
@@ -221,7 +215,7 @@ async fn form(
         "measure",
     );
     let critical = matches!(v.critical.as_str(), "true" | "on" | "1");
-    page(
+    Ok(page(
         &Form {
             c,
             system,
@@ -236,7 +230,7 @@ async fn form(
             can_edit,
         },
         status,
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -249,7 +243,7 @@ async fn new(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<NewQuery>,
-) -> Response {
+) -> PageResult {
     let v = SystemInput {
         owner_org_id: q.owner.unwrap_or_default(),
         ..Default::default()
@@ -313,7 +307,7 @@ async fn on_error(
     system: Option<i64>,
     v: SystemInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     match e {
         AppError::Invalid(i) => {
             form(
@@ -328,7 +322,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -336,12 +330,12 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let v = read_form(pairs);
     match st.app.create_system(&actor, &v).await {
-        Ok(s) => {
-            Redirect::to(&format!("/registry/systems/{}?ok=system.created", s.id)).into_response()
-        }
+        Ok(s) => Ok(
+            Redirect::to(&format!("/registry/systems/{}?ok=system.created", s.id)).into_response(),
+        ),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -351,24 +345,20 @@ async fn edit(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Query(q): Query<OkQuery>,
-) -> Response {
-    match st.app.get_system(&actor, id).await {
-        Ok(s) => {
-            let v = SystemInput::from_system(&s);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(s.id),
-                v,
-                FormErrors::default(),
-                q.ok.as_deref(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let s = st.app.get_system(&actor, id).await?;
+    let v = SystemInput::from_system(&s);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(s.id),
+        v,
+        FormErrors::default(),
+        q.ok.as_deref(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -382,10 +372,12 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(pairs): Posted<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let v = read_form(pairs);
     match st.app.update_system(&actor, id, &v).await {
-        Ok(_) => Redirect::to(&format!("/registry/systems/{id}?ok=system.saved")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/registry/systems/{id}?ok=system.saved")).into_response())
+        }
         Err(e) => on_error(&st, &ctx, &actor, Some(id), v, e).await,
     }
 }
@@ -393,15 +385,14 @@ async fn update(
 /// `retire` or `reinstate`.
 async fn set_retired(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(retired) = crate::pages::verb_flag(&verb, "retire", "reinstate") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_system_retired(&actor, id, retired).await,
         &format!("/registry/systems/{id}"),
-        ctx.lang,
     )
 }

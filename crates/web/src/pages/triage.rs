@@ -4,7 +4,7 @@
 use super::Posted;
 use super::intake::{ReportRow, report_row};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
@@ -257,11 +257,8 @@ async fn render_detail(
     errors: FormErrors,
     typed: Typed,
     status: StatusCode,
-) -> Response {
-    let v = match st.app.report_view(actor, code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let v = st.app.report_view(actor, code).await?;
     let c = Chrome::new(ctx, "intake").with_notice(None);
     let status_key = ReportStatus::parse(&v.report.status)
         .unwrap_or(ReportStatus::Received)
@@ -302,14 +299,14 @@ async fn render_detail(
         c,
         v,
     };
-    page(&d, status)
+    Ok(page(&d, status))
 }
 
 async fn detail(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
-) -> Response {
+) -> PageResult {
     render_detail(
         &st,
         &ctx,
@@ -331,9 +328,9 @@ async fn after<T>(
     typed: Typed,
     result: Result<T, AppError>,
     to: impl FnOnce(T) -> String,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(v) => Redirect::to(&to(v)).into_response(),
+        Ok(v) => Ok(Redirect::to(&to(v)).into_response()),
         Err(AppError::Invalid(i)) => {
             render_detail(
                 st,
@@ -346,7 +343,7 @@ async fn after<T>(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -355,7 +352,7 @@ async fn verify(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(t): Posted<Typed>,
-) -> Response {
+) -> PageResult {
     let input = VerifyInput {
         method: t.method.clone(),
         note: t.note.clone(),
@@ -372,7 +369,7 @@ async fn accept(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(t): Posted<Typed>,
-) -> Response {
+) -> PageResult {
     // An unreadable choice is sent on as an organisation that cannot exist, so the app
     // answers it as the field's error instead of it being taken as "none named".
     let org_id = match t.org_id.trim() {
@@ -394,7 +391,7 @@ async fn split(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
-) -> Response {
+) -> PageResult {
     let r = st.app.split_report(&actor, &code).await;
     after(&st, &ctx, &actor, &code, Typed::default(), r, |i| {
         format!("/incidents/{}", i.code)
@@ -407,7 +404,7 @@ async fn reject(
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
     Posted(t): Posted<Typed>,
-) -> Response {
+) -> PageResult {
     let reason = t.reason.clone();
     let r = st.app.reject_report(&actor, &code, &reason).await;
     after(&st, &ctx, &actor, &code, t, r, |_| {
@@ -435,13 +432,11 @@ struct Incidents {
 /// The list as a CSV file, with the list's filters and its confidentiality.
 async fn export(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Query(q): Query<ungcuu_app::reports::ReportQuery>,
-) -> Response {
-    match st.app.export_reports(&actor, &q).await {
-        Ok(bytes) => csv_download(bytes),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let bytes = st.app.export_reports(&actor, &q).await?;
+    Ok(csv_download(bytes))
 }
 
 pub(crate) fn csv_download(bytes: Vec<u8>) -> Response {
@@ -469,11 +464,8 @@ async fn incidents(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<PageQuery>,
-) -> Response {
-    let list = match st.app.list_incidents(&actor, q.page).await {
-        Ok(l) => l,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let list = st.app.list_incidents(&actor, q.page).await?;
     let rows = list
         .into_iter()
         .map(|i| IncidentRow {
@@ -485,13 +477,13 @@ async fn incidents(
             confidential: i.confidential,
         })
         .collect();
-    page(
+    Ok(page(
         &Incidents {
             c: Chrome::new(&ctx, "incidents"),
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -507,11 +499,8 @@ async fn incident(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(code): Path<String>,
-) -> Response {
-    let v = match st.app.incident_view(&actor, &code).await {
-        Ok(v) => v,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let v = st.app.incident_view(&actor, &code).await?;
     let c = Chrome::new(&ctx, "incidents");
     let rows = v
         .reports
@@ -519,7 +508,7 @@ async fn incident(
         .cloned()
         .map(|r| report_row(&c, r, st.app.cfg.report_days))
         .collect();
-    page(
+    Ok(page(
         &IncidentPage {
             opened: when(&v.incident.opened_at),
             c,
@@ -527,7 +516,7 @@ async fn incident(
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 pub struct NoticeRow {
@@ -548,11 +537,8 @@ struct Notices {
     rows: Vec<NoticeRow>,
 }
 
-async fn notices(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
-    let list = match st.app.notifications(&actor).await {
-        Ok(l) => l,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+async fn notices(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
+    let list = st.app.notifications(&actor).await?;
     let c = Chrome::new(&ctx, "dashboard");
     let rows = list
         .into_iter()
@@ -578,7 +564,7 @@ async fn notices(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Resp
             }
         })
         .collect();
-    page(&Notices { c, rows }, StatusCode::OK)
+    Ok(page(&Notices { c, rows }, StatusCode::OK))
 }
 
 #[derive(Deserialize, Default)]
@@ -589,13 +575,12 @@ struct ReadForm {
 
 async fn read_notices(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Posted(f): Posted<ReadForm>,
-) -> Response {
+) -> PageResult {
     super::done(
         st.app.mark_notifications_read(&actor, f.id).await,
         "/notices",
-        ctx.lang,
     )
 }
 
@@ -618,10 +603,10 @@ struct TrackQuery {
 
 /// Public: anyone with a tracking code learns where the report stands, nothing more. Limited
 /// like the public form, so codes cannot be guessed by brute force.
-async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Response {
+async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> PageResult {
     let asked = !q.code.trim().is_empty();
     if asked && let Err(secs) = st.limits.signin.check(&format!("track:{}", ctx.ip)) {
-        return PageError::RateLimited(ctx.lang, secs).into_response();
+        return Err(PageError::RateLimited(secs));
     }
     let found = if asked {
         st.app.track(&q.code).await.ok()
@@ -642,7 +627,7 @@ async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>
     } else {
         StatusCode::OK
     };
-    page(
+    Ok(page(
         &Track {
             c: Chrome::new(&ctx, "intake"),
             code: q.code.trim().to_string(),
@@ -652,5 +637,5 @@ async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>
             asked,
         },
         status,
-    )
+    ))
 }

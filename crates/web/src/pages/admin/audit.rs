@@ -1,12 +1,11 @@
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::render::{Chrome, page, when};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -45,22 +44,18 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<Q>,
-) -> Response {
+) -> PageResult {
     let page_no = q.page.unwrap_or(1).max(1);
-    let rows = match st
+    let rows = st
         .app
         .audit_page(&actor, PER_PAGE + 1, (page_no - 1) * PER_PAGE)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+        .await?;
     let c = Chrome::new(&ctx, "admin");
     let verified = if q.verify.is_some() {
         match st.app.verify_audit(&actor).await {
             Ok(Ok(n)) => Some(Ok(c.t("audit.verify_ok").replace("{n}", &n.to_string()))),
             Ok(Err(b)) => Some(Err(format!("{} {b}", c.t("audit.verify_bad")))),
-            Err(e) => return PageError::App(e, ctx.lang).into_response(),
+            Err(e) => return Err(e.into()),
         }
     } else {
         None
@@ -77,7 +72,7 @@ async fn list(
             object: format!("{} #{}", r.object_type, r.object_id),
         })
         .collect();
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -86,5 +81,5 @@ async fn list(
             has_next,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -1,6 +1,6 @@
 use super::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page};
 use crate::{AppState, Ctx};
@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::orgs::OrgInput;
@@ -61,12 +61,12 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let archived = q.archived.is_some();
-    let orgs = match st.app.list_orgs(&actor, Some(q.q.clone()), archived).await {
-        Ok(o) => o,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let orgs = st
+        .app
+        .list_orgs(&actor, Some(q.q.clone()), archived)
+        .await?;
     let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
     let base = orgs.iter().map(|o| o.path.depth()).min().unwrap_or(1);
     let pages = orgs.len().div_ceil(PER_PAGE).max(1);
@@ -104,7 +104,7 @@ async fn list(
             .replace("{page}", &page_no.to_string())
             .replace("{pages}", &pages.to_string())
     );
-    page(
+    Ok(page(
         &List {
             c,
             rows,
@@ -116,7 +116,7 @@ async fn list(
             summary,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -139,17 +139,14 @@ async fn form(
     v: OrgInput,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let f = match st.app.org_form(actor, id).await {
-        Ok(f) => f,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let f = st.app.org_form(actor, id).await?;
     let c = Chrome::new(ctx, "admin");
     let kinds = OrgKind::ALL
         .iter()
         .map(|k| (k.code(), c.t(k.label_key())))
         .collect();
-    page(
+    Ok(page(
         &Form {
             c,
             org: f.org,
@@ -160,10 +157,10 @@ async fn form(
             can_archive: f.may_archive,
         },
         status,
-    )
+    ))
 }
 
-async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
     form(
         &st,
         &ctx,
@@ -184,7 +181,7 @@ async fn on_error(
     org: Option<OrgId>,
     v: OrgInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     match e {
         AppError::Invalid(i) => {
             form(
@@ -198,7 +195,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -206,9 +203,9 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<OrgInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_org(&actor, &v).await {
-        Ok(_) => Redirect::to("/admin/orgs?ok=org.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/orgs?ok=org.created").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -217,23 +214,19 @@ async fn edit(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.get_org(&actor, OrgId(id)).await {
-        Ok(o) => {
-            let v = OrgInput::from_org(&o);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(o.id),
-                v,
-                FormErrors::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let o = st.app.get_org(&actor, OrgId(id)).await?;
+    let v = OrgInput::from_org(&o);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(o.id),
+        v,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn update(
@@ -241,9 +234,9 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<OrgInput>,
-) -> Response {
+) -> PageResult {
     match st.app.update_org(&actor, OrgId(id), &v).await {
-        Ok(_) => Redirect::to("/admin/orgs?ok=org.saved").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/orgs?ok=org.saved").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, Some(OrgId(id)), v, e).await,
     }
 }
@@ -251,15 +244,14 @@ async fn update(
 /// `archive` or `unarchive`.
 async fn set_archived(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(archived) = crate::pages::verb_flag(&verb, "archive", "unarchive") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_org_archived(&actor, OrgId(id), archived).await,
         "/admin/orgs?ok=org.saved",
-        ctx.lang,
     )
 }

@@ -1,6 +1,6 @@
 use super::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::PageResult;
 use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use ungcuu_app::tokens::TokenInput;
 use ungcuu_app::{Actor, AppError};
@@ -50,16 +50,10 @@ async fn render(
     errors: FormErrors,
     secret: Option<String>,
     status: StatusCode,
-) -> Response {
-    let tokens = match st.app.list_tokens(actor).await {
-        Ok(t) => t,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let tokens = st.app.list_tokens(actor).await?;
     let can_create = actor.rights().create_token;
-    let orgs = match st.app.token_org_choices(actor).await {
-        Ok(o) => org_options(o),
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+    let orgs = org_options(st.app.token_org_choices(actor).await?);
     let rows = tokens
         .into_iter()
         .map(|t| TokenRow {
@@ -76,7 +70,7 @@ async fn render(
             prefix: t.prefix,
         })
         .collect();
-    page(
+    Ok(page(
         &List {
             c: Chrome::new(ctx, "admin"),
             rows,
@@ -87,10 +81,10 @@ async fn render(
             can_create,
         },
         status,
-    )
+    ))
 }
 
-async fn list(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+async fn list(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
     render(
         &st,
         &ctx,
@@ -107,7 +101,7 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<TokenInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_token(&actor, &v).await {
         // The secret is shown in this response only; it is not stored and cannot be shown again.
         Ok((_, secret)) => {
@@ -134,17 +128,15 @@ async fn create(
             )
             .await
         }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn revoke(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.revoke_token(&actor, TokenId(id)).await {
-        Ok(_) => Redirect::to("/admin/tokens").into_response(),
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    st.app.revoke_token(&actor, TokenId(id)).await?;
+    Ok(Redirect::to("/admin/tokens").into_response())
 }

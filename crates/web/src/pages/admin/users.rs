@@ -1,6 +1,6 @@
 use super::{OrgOption, org_options};
 use crate::context::Signed;
-use crate::error::PageError;
+use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::users::UserInput;
@@ -53,11 +53,8 @@ async fn list(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let users = match st.app.list_users(&actor).await {
-        Ok(u) => u,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let users = st.app.list_users(&actor).await?;
     let c = Chrome::new(&ctx, "admin").with_notice(q.ok.as_deref());
     let rows = users
         .into_iter()
@@ -72,14 +69,14 @@ async fn list(
             org: u.org_name,
         })
         .collect();
-    page(
+    Ok(page(
         &List {
             c,
             rows,
             can_create: actor.rights().create_user,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -102,17 +99,14 @@ async fn form(
     v: UserInput,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let f = match st.app.user_form(actor, id).await {
-        Ok(f) => f,
-        Err(e) => return PageError::App(e, ctx.lang).into_response(),
-    };
+) -> PageResult {
+    let f = st.app.user_form(actor, id).await?;
     let c = Chrome::new(ctx, "admin");
     let roles = Role::ALL
         .iter()
         .map(|r| (r.code(), c.t(r.label_key())))
         .collect();
-    page(
+    Ok(page(
         &Form {
             c,
             user: f.user,
@@ -123,10 +117,10 @@ async fn form(
             can_disable: f.may_disable,
         },
         status,
-    )
+    ))
 }
 
-async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Response {
+async fn new(State(st): State<AppState>, Signed(ctx, actor): Signed) -> PageResult {
     form(
         &st,
         &ctx,
@@ -146,7 +140,7 @@ async fn on_error(
     user: Option<UserId>,
     mut v: UserInput,
     e: AppError,
-) -> Response {
+) -> PageResult {
     // A password is never sent back into the page.
     v.password.clear();
     match e {
@@ -162,7 +156,7 @@ async fn on_error(
             )
             .await
         }
-        e => PageError::App(e, ctx.lang).into_response(),
+        e => Err(e.into()),
     }
 }
 
@@ -170,9 +164,9 @@ async fn create(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Posted(v): Posted<UserInput>,
-) -> Response {
+) -> PageResult {
     match st.app.create_user(&actor, &v).await {
-        Ok(_) => Redirect::to("/admin/users?ok=user.created").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/users?ok=user.created").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, None, v, e).await,
     }
 }
@@ -181,23 +175,19 @@ async fn edit(
     State(st): State<AppState>,
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.get_user(&actor, UserId(id)).await {
-        Ok(u) => {
-            let v = UserInput::from_user(&u);
-            form(
-                &st,
-                &ctx,
-                &actor,
-                Some(u.id),
-                v,
-                FormErrors::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => PageError::App(e, ctx.lang).into_response(),
-    }
+) -> PageResult {
+    let u = st.app.get_user(&actor, UserId(id)).await?;
+    let v = UserInput::from_user(&u);
+    form(
+        &st,
+        &ctx,
+        &actor,
+        Some(u.id),
+        v,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn update(
@@ -205,9 +195,9 @@ async fn update(
     Signed(ctx, actor): Signed,
     Path(id): Path<i64>,
     Posted(v): Posted<UserInput>,
-) -> Response {
+) -> PageResult {
     match st.app.update_user(&actor, UserId(id), &v).await {
-        Ok(_) => Redirect::to("/admin/users?ok=user.saved").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/users?ok=user.saved").into_response()),
         Err(e) => on_error(&st, &ctx, &actor, Some(UserId(id)), v, e).await,
     }
 }
@@ -215,15 +205,14 @@ async fn update(
 /// `disable` or `enable`.
 async fn set_disabled(
     State(st): State<AppState>,
-    Signed(ctx, actor): Signed,
+    Signed(_, actor): Signed,
     Path((id, verb)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(disabled) = crate::pages::verb_flag(&verb, "disable", "enable") else {
-        return PageError::NotFound(ctx.lang).into_response();
+        return Err(PageError::NotFound);
     };
     crate::pages::done(
         st.app.set_user_disabled(&actor, UserId(id), disabled).await,
         "/admin/users?ok=user.saved",
-        ctx.lang,
     )
 }
