@@ -299,19 +299,44 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Only local paths are followed after sign-in or a language switch (no open redirect).
+/// Only local paths are followed after sign-in or a language switch (no open redirect): one
+/// `/` and then a path character, judged on the text as given and once more percent-decoded,
+/// with no control characters (browsers drop a tab or newline, so `/\t/evil.example` would
+/// become `//evil.example`) and no backslash (some browsers read it as `/`). Anything else
+/// goes to `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.contains("://") =>
-        {
-            n.to_string()
-        }
+        Some(n) if local_path(n) && local_path(&percent_decoded(n)) => n.to_string(),
         _ => "/".to_string(),
     }
+}
+
+fn local_path(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !n.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// `%XX` sequences as the bytes they stand for (invalid ones kept as written).
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -346,12 +371,23 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/admin/orgs?q=x")), "/admin/orgs?q=x");
+        assert_eq!(safe_next(Some("/")), "/");
+        assert_eq!(safe_next(Some("/intake/SC-1?x=%2F")), "/intake/SC-1?x=%2F");
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil",
             "evil",
             "",
+            // A tab, CR or LF is dropped by browsers: `/\t/evil.example/` is `//evil.example/`.
+            "/\t/evil.example/",
+            "/\r\nSet-Cookie: x=1",
+            "/\n/evil.example",
+            // The same, still percent-encoded once more.
+            "/%09/evil.example/",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/%0d%0aLocation:%20//evil",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

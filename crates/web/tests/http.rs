@@ -789,3 +789,61 @@ async fn health_and_readiness_answer_on_every_backend() {
         e.t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn no_next_address_leads_off_the_site_before_or_after_a_real_sign_in() {
+    let e = env_with(TestDb::sqlite().await, Limits::default()).await;
+    let evil = [
+        "/%09/evil.example/",
+        "/%0A/evil.example",
+        "%2F%09%2Fevil.example",
+        "/%5Cevil.example",
+        "/%0D%0ALocation:%20https://evil.example",
+        "/%252F/evil.example",
+    ];
+    for next in evil {
+        // The language switch.
+        let r = send(
+            &e.router,
+            get(&format!("/lang/en?next={next}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.body);
+        assert_eq!(r.headers.get("location").unwrap(), "/", "{next}");
+        // A real sign-in posting the same `next`.
+        let login = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
+        let pre = cookie_pair(&login.cookie("ucu_csrf").unwrap());
+        let csrf = hidden_csrf(&login.body);
+        let body = format!(
+            "{}&next={next}",
+            form(&[
+                ("_csrf", &csrf),
+                ("email", "admin@bn.gov.vn"),
+                ("password", PW)
+            ])
+        );
+        let r = send(
+            &e.router,
+            Request::post("/login")
+                .header(header::COOKIE, &pre)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.body);
+        assert_eq!(r.headers.get("location").unwrap(), "/", "{next}");
+    }
+    // A local path is still followed.
+    let r = send(
+        &e.router,
+        get("/lang/en?next=/intake%3Fquery%3Dma%2520doc")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.headers.get("location").unwrap(), "/intake?query=ma%20doc");
+    e.t.cleanup().await;
+}
