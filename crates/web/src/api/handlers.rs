@@ -10,11 +10,10 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use ungcuu_app::orgs::OrgInput;
 use ungcuu_app::tokens::TokenInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::users::{UserInput, UserView};
 use ungcuu_domain::{OrgId, Role, TokenId, UserId};
 use ungcuu_store::orgs::Org;
 use ungcuu_store::tokens::ApiToken;
-use ungcuu_store::users::User;
 use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -123,16 +122,16 @@ pub async fn archive_org(
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [UserView])))]
 pub async fn list_users(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
     st.app
         .list_users(&c.actor)
         .await
-        .map(ok)
+        .map(|us| ok(us.iter().map(UserView::from).collect::<Vec<_>>()))
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = User)))]
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserView)))]
 pub async fn get_user(
     State(st): State<AppState>,
     c: Caller,
@@ -141,12 +140,12 @@ pub async fn get_user(
     st.app
         .get_user(&c.actor, UserId(id))
         .await
-        .map(ok)
+        .map(|u| ok(UserView::from(&u)))
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
-    responses((status = 201, body = User), (status = 422, body = ValidationErrors)))]
+    responses((status = 201, body = UserView), (status = 422, body = ValidationErrors)))]
 pub async fn create_user(
     State(st): State<AppState>,
     c: Caller,
@@ -155,12 +154,12 @@ pub async fn create_user(
     st.app
         .create_user(&c.actor, &input)
         .await
-        .map(created)
+        .map(|u| created(UserView::from(&u)))
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserInput,
-    responses((status = 200, body = User), (status = 422, body = ValidationErrors)))]
+    responses((status = 200, body = UserView), (status = 422, body = ValidationErrors)))]
 pub async fn update_user(
     State(st): State<AppState>,
     c: Caller,
@@ -170,7 +169,7 @@ pub async fn update_user(
     st.app
         .update_user(&c.actor, UserId(id), &input)
         .await
-        .map(ok)
+        .map(|u| ok(UserView::from(&u)))
         .map_err(|e| ApiError::from_app(e, c.lang))
 }
 
