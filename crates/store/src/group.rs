@@ -152,8 +152,8 @@ fn lanes(backend: Backend) -> usize {
     }
 }
 
-/// A database's group-commit queue, held in its [`Db`]: one per [`Db::connect`], so pools
-/// that do not share a connection never share a batch.
+/// A database's group-commit queue, held in its [`Db`]: one per [`Db::connect`], so two
+/// handles opened separately (even on the same database) never share a batch.
 #[derive(Clone)]
 pub struct CommitQueue(Arc<Shared>);
 
@@ -602,8 +602,8 @@ mod tests {
         }
     }
 
-    /// The queue is the `Db`'s: its clones share it, another connection to the same database
-    /// (or a pool opened after one closed) has its own.
+    /// The queue is the `Db`'s: its clones share it, and a `Db` connected again to the same
+    /// database (as after a restart, or in place of a closed one) starts with its own.
     #[tokio::test]
     async fn clones_of_a_db_share_its_queue_and_another_connection_has_its_own() {
         for t in TestDb::both().await {
