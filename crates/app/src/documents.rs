@@ -12,7 +12,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock};
 use ungcuu_docs::forms::{self, Letterhead};
 use ungcuu_docs::{Document, Signature};
 use ungcuu_domain::delegation::LeadAction;
@@ -45,17 +45,6 @@ impl Default for IssuingBody {
             place: "Bắc Ninh".into(),
         }
     }
-}
-
-static ISSUING_BODY: OnceLock<IssuingBody> = OnceLock::new();
-
-/// Sets the issuing body once at start-up (the default is the Bắc Ninh team).
-pub fn configure_issuing_body(body: IssuingBody) {
-    let _ = ISSUING_BODY.set(body);
-}
-
-pub fn issuing_body() -> &'static IssuingBody {
-    ISSUING_BODY.get_or_init(IssuingBody::default)
 }
 
 /// Parses the bundled fonts and template now instead of on the first request.
@@ -398,11 +387,11 @@ pub fn final_values(report: &Report, f: &FinalReportForm) -> forms::FinalReport 
 /// The letterhead of a document not yet issued: number left blank, today's date, and the
 /// form's own signature block for the reporter.
 fn preview_head(
+    body: &IssuingBody,
     kind: DocKind,
     reporter_signs: Option<&str>,
     recipients: Vec<String>,
 ) -> Letterhead {
-    let body = issuing_body();
     let symbol = rules::symbol(kind.type_code(), &body.code);
     Letterhead {
         parent_body: body.parent.clone(),
@@ -593,7 +582,7 @@ impl App {
             DocKind::InitialReport => Some(form.contact.name.as_str()),
             DocKind::FinalReport => None,
         };
-        let head = preview_head(kind, signer, Vec::new());
+        let head = preview_head(&self.cfg.issuing_body, kind, signer, Vec::new());
         let doc = build(kind, &head, &report, &form, fin.as_ref())?;
         Ok(RenderedFile {
             file_name: file_name(kind, &report.tracking_code, None, format),
@@ -634,7 +623,7 @@ impl App {
             return Err(bad.into());
         }
         let kind = kind.expect("checked");
-        let body = issuing_body();
+        let body = &self.cfg.issuing_body;
         let title = match kind {
             DocKind::InitialReport => forms::INITIAL_TITLE,
             DocKind::FinalReport => forms::FINAL_TITLE,
@@ -760,7 +749,7 @@ impl App {
         let (signing, signer_name) = self.signing_for(actor, doc.upper_coordination, now).await?;
         let (_, form, fin) = self.final_report(actor, &report.tracking_code).await?;
         let fin = fin.map(|(_, f)| f);
-        let body = issuing_body();
+        let body = &self.cfg.issuing_body;
         let year = crate::roster::date_vn(now)
             .format("%Y")
             .to_string()
@@ -901,7 +890,7 @@ impl App {
             let (_, form, fin) = self.final_report(actor, &report.tracking_code).await?;
             let recipients: Vec<String> =
                 serde_json::from_str(&doc.recipients_json).unwrap_or_default();
-            let head = preview_head(kind, None, recipients);
+            let head = preview_head(&self.cfg.issuing_body, kind, None, recipients);
             let built = build(kind, &head, &report, &form, fin.map(|(_, f)| f).as_ref())?;
             render(built, format).await?
         };

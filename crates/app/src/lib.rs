@@ -48,6 +48,8 @@ pub struct AppConfig {
     pub files: ungcuu_files::FileStore,
     /// The largest attachment accepted, in bytes (`UNGCUU_ATTACHMENT_MAX_BYTES`).
     pub attachment_max_bytes: u64,
+    /// Who issues the team's documents (`UNGCUU_ISSUING_*`; the default is the Bắc Ninh team).
+    pub issuing_body: documents::IssuingBody,
 }
 
 impl Default for AppConfig {
@@ -61,6 +63,7 @@ impl Default for AppConfig {
             // The documented default data directory; the server passes its own.
             files: ungcuu_files::FileStore::local("./ungcuu-data/files"),
             attachment_max_bytes: attachments::DEFAULT_MAX_BYTES,
+            issuing_body: documents::IssuingBody::default(),
         }
     }
 }

@@ -3,11 +3,47 @@
 use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, Role, UserId};
 use ungcuu_store::users::{self, User, UserFilter};
 use ungcuu_store::{audit, orgs, sessions};
+
+/// A user as the API shows it: the store's row without the password hash, the second
+/// factor's secrets and the sign-in counters, so that no change to the row can leak them.
+/// Named `User` in the OpenAPI document, as before.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = User)]
+pub struct UserView {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub totp_enabled: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            org_id: u.org_id,
+            org_name: u.org_name.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role,
+            totp_enabled: u.totp_enabled,
+            locked_until: u.locked_until,
+            disabled_at: u.disabled_at,
+            created_at: u.created_at,
+        }
+    }
+}
 
 /// A user as typed into a form, the API or the CLI.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -176,7 +212,13 @@ impl App {
         .map_err(email_taken)?;
         audit::append(
             &mut tx,
-            actor.audit("user.create", "user", user.id, None, json(&user)),
+            actor.audit(
+                "user.create",
+                "user",
+                user.id,
+                None,
+                json(&UserView::from(&user)),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -221,13 +263,19 @@ impl App {
             sessions::delete_for_user(&mut tx, id).await?;
             after = users::get_in(&mut tx, id).await?;
         }
-        let mut after_json = json(&after);
+        let mut after_json = json(&UserView::from(&after));
         if let (Some(serde_json::Value::Object(m)), true) = (after_json.as_mut(), hash.is_some()) {
             m.insert("password_reset".into(), true.into());
         }
         audit::append(
             &mut tx,
-            actor.audit("user.update", "user", id, json(&before), after_json),
+            actor.audit(
+                "user.update",
+                "user",
+                id,
+                json(&UserView::from(&before)),
+                after_json,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -258,7 +306,13 @@ impl App {
         };
         audit::append(
             &mut tx,
-            actor.audit(action, "user", id, json(&before), json(&after)),
+            actor.audit(
+                action,
+                "user",
+                id,
+                json(&UserView::from(&before)),
+                json(&UserView::from(&after)),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -267,5 +321,55 @@ impl App {
 
     pub async fn count_users(&self) -> AppResult<i64> {
         Ok(users::count(&self.db).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_view_of_a_user_carries_no_credentials_or_second_factor_secret() {
+        let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+        let u = User {
+            id: UserId(7),
+            org_id: OrgId(1),
+            org_name: "Công an tỉnh Bắc Ninh".into(),
+            org_path: ungcuu_domain::org::OrgPath::root(OrgId(1)),
+            email: "an@bn.gov.vn".into(),
+            name: "Nguyễn Văn An".into(),
+            role: Role::Admin,
+            password_hash: "$argon2id$v=19$bí-mật".into(),
+            totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+            totp_pending_secret: Some("KRSXG5CTMVRXEZLU".into()),
+            totp_last_step: Some(59_333_333),
+            totp_enabled: true,
+            failed_logins: 3,
+            locked_until: None,
+            disabled_at: None,
+            created_at: at,
+        };
+        let v = serde_json::to_value(UserView::from(&u)).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        // The fields the API always showed, and no others.
+        assert_eq!(
+            keys,
+            [
+                "created_at",
+                "disabled_at",
+                "email",
+                "id",
+                "locked_until",
+                "name",
+                "org_id",
+                "org_name",
+                "role",
+                "totp_enabled"
+            ]
+        );
+        let text = v.to_string();
+        for secret in ["argon2", "JBSWY3DP", "KRSXG5CT", "59333333"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
     }
 }

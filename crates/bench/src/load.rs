@@ -94,7 +94,7 @@ pub async fn load(
                 .fetch_one(read)
                 .await?
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM reports")
                 .fetch_one(p)
                 .await?
@@ -116,7 +116,7 @@ pub async fn load(
                 }
                 tx.commit().await?;
             }
-            Db::Postgres(p) => {
+            Db::Postgres { pool: p, .. } => {
                 let mut tx = p.begin().await?;
                 for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                     incidents_sql(chunk).build().execute(&mut *tx).await?;
@@ -159,7 +159,7 @@ pub async fn load(
         Db::Sqlite { write, .. } => {
             sqlx::query("ANALYZE").execute(write).await?;
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             sqlx::query("VACUUM ANALYZE").execute(p).await?;
         }
     }
@@ -234,7 +234,7 @@ where
 /// Moves PostgreSQL's identity sequences past the bulk-loaded ids, so the server's own
 /// inserts do not collide with them. (SQLite's rowids follow the largest id by themselves.)
 pub async fn fix_sequences(db: &Db) -> anyhow::Result<()> {
-    if let Db::Postgres(p) = db {
+    if let Db::Postgres { pool: p, .. } = db {
         for table in ["incidents", "reports"] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
@@ -262,7 +262,7 @@ pub async fn size_on_disk(db: &Db, url: &str) -> anyhow::Result<u64> {
             }
             Ok(total)
         }
-        Db::Postgres(p) => Ok(sqlx::query_scalar::<_, i64>(
+        Db::Postgres { pool: p, .. } => Ok(sqlx::query_scalar::<_, i64>(
             "SELECT pg_database_size(current_database())",
         )
         .fetch_one(p)

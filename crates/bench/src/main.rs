@@ -171,7 +171,7 @@ async fn load(db: &Db, n: usize) -> anyhow::Result<()> {
         Db::Sqlite { write, .. } => {
             sqlx::query("ANALYZE").execute(write).await?;
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             sqlx::query("VACUUM ANALYZE").execute(p).await?;
         }
     }
@@ -205,7 +205,7 @@ async fn raw_page(db: &Db, offset: i64, like: Option<&str>) -> anyhow::Result<()
                 .fetch_one(read)
                 .await?;
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             sqlx::query(sql)
                 .bind(like)
                 .bind(offset)

@@ -533,7 +533,7 @@ pub async fn backup(db: &Db, out: &mut impl Write) -> StoreResult<u64> {
             dump!(&mut *tx);
             tx.rollback().await?;
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             let mut tx = p
                 .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await?;
@@ -705,7 +705,7 @@ pub async fn live_schema(db: &Db) -> StoreResult<Vec<(String, String)>> {
             .fetch_all(read)
             .await?
         }
-        Db::Postgres(p) => {
+        Db::Postgres { pool: p, .. } => {
             sqlx::query_as(
                 "SELECT table_name::text, column_name::text FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%'",

@@ -1,4 +1,5 @@
 use crate::error::{StoreError, StoreResult};
+use crate::group::CommitQueue;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, PgPool, SqlitePool};
@@ -15,7 +16,8 @@ pub enum Backend {
     Postgres,
 }
 
-/// A database handle, chosen once from the URL at start-up.
+/// A database handle, chosen once from the URL at start-up. Its clones share the pools and
+/// the group-commit queue.
 #[derive(Clone)]
 pub enum Db {
     /// SQLite allows one writer at a time; a single-connection write pool queues writers in
@@ -28,8 +30,12 @@ pub enum Db {
         /// lives in a file of its own, attached as `search` here and on every reader, so
         /// indexing takes that file's write lock and filing never waits for it.
         search: SqlitePool,
+        group: CommitQueue,
     },
-    Postgres(PgPool),
+    Postgres {
+        pool: PgPool,
+        group: CommitQueue,
+    },
 }
 
 impl std::fmt::Debug for Db {
@@ -93,7 +99,7 @@ macro_rules! on_db {
                 let $c = read;
                 $body
             }
-            $crate::Db::Postgres(p) => {
+            $crate::Db::Postgres { pool: p, .. } => {
                 let $c = p;
                 $body
             }
@@ -109,7 +115,7 @@ macro_rules! on_write {
                 let $c = write;
                 $body
             }
-            $crate::Db::Postgres(p) => {
+            $crate::Db::Postgres { pool: p, .. } => {
                 let $c = p;
                 $body
             }
@@ -164,7 +170,10 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::Postgres {
+                pool,
+                group: CommitQueue::new(Backend::Postgres),
+            })
         } else if url.starts_with("sqlite:") {
             let path = url
                 .trim_start_matches("sqlite://")
@@ -214,6 +223,7 @@ impl Db {
                 read,
                 write,
                 search,
+                group: CommitQueue::new(Backend::Sqlite),
             })
         } else {
             Err(StoreError::Db(sqlx::Error::Configuration(
@@ -225,7 +235,14 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// The queue that [`crate::group`] batches this database's writes in.
+    pub(crate) fn commit_queue(&self) -> &CommitQueue {
+        match self {
+            Db::Sqlite { group, .. } | Db::Postgres { group, .. } => group,
         }
     }
 
@@ -233,7 +250,7 @@ impl Db {
     pub async fn migrate(&self) -> StoreResult<()> {
         match self {
             Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+            Db::Postgres { pool: p, .. } => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
@@ -243,7 +260,7 @@ impl Db {
     pub async fn begin(&self) -> StoreResult<Tx> {
         let inner = match self {
             Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => TxInner::Postgres(p.begin().await?),
+            Db::Postgres { pool: p, .. } => TxInner::Postgres(p.begin().await?),
         };
         Ok(Tx {
             inner,
@@ -271,7 +288,7 @@ impl Db {
                     .execute(write)
                     .await?;
             }
-            Db::Postgres(p) => {
+            Db::Postgres { pool: p, .. } => {
                 sqlx::query("ANALYZE").execute(p).await?;
             }
         }
@@ -284,12 +301,13 @@ impl Db {
                 read,
                 write,
                 search,
+                ..
             } => {
                 read.close().await;
                 write.close().await;
                 search.close().await;
             }
-            Db::Postgres(p) => p.close().await,
+            Db::Postgres { pool: p, .. } => p.close().await,
         }
     }
 }

@@ -15,20 +15,19 @@
 //! batches run side by side on their own connections (lanes); the audit rows are chained at
 //! commit, so only their commits take turns.
 //!
-//! The queue belongs to the database (one per pool, found by [`GroupCommitter::of`]) rather
-//! than to a value the caller must thread through, so every `App` and every handler sharing a
-//! [`Db`] shares its batches. The batch runs on its own task, so a caller that goes away (a
-//! client hanging up) does not cancel the others' commit.
+//! The queue lives inside the [`Db`] (made by [`Db::connect`], shared by its clones) rather
+//! than in a value the caller must thread through, so every `App` and every handler sharing a
+//! [`Db`] shares its batches, and a queue ends with its pools. The batch runs on its own task,
+//! so a caller that goes away (a client hanging up) does not cancel the others' commit.
 
-use crate::db::{Db, Tx, on_tx};
+use crate::db::{Backend, Db, Tx, on_tx};
 use crate::error::{StoreError, StoreResult};
 use futures::FutureExt;
 /// The future a job returns (re-exported so callers need no `futures` of their own).
 pub use futures::future::BoxFuture;
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 /// The most jobs in one transaction: bounds how long the write lock is held and how much one
@@ -146,10 +145,21 @@ impl Shared {
 /// the chain, commit), and with 16 clients eight lanes split them into batches of two; four
 /// took 6–24% less CPU per report and filed more in each of four paired runs (two lanes left
 /// the machine idle, waiting on commits).
-fn lanes(db: &Db) -> usize {
-    match db {
-        Db::Sqlite { .. } => 1,
-        Db::Postgres(_) => 4,
+fn lanes(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 4,
+    }
+}
+
+/// A database's group-commit queue, held in its [`Db`]: one per [`Db::connect`], so two
+/// handles opened separately (even on the same database) never share a batch.
+#[derive(Clone)]
+pub struct CommitQueue(Arc<Shared>);
+
+impl CommitQueue {
+    pub(crate) fn new(backend: Backend) -> CommitQueue {
+        CommitQueue(Arc::new(Shared::new(lanes(backend))))
     }
 }
 
@@ -160,44 +170,12 @@ pub struct GroupCommitter {
     shared: Arc<Shared>,
 }
 
-/// Identifies a pool for as long as it lives: the address of its shared options, which sit
-/// inside the pool's one heap allocation. The registry below keeps a handle on each pool it
-/// has a key for, so a closed pool's memory (and with it the key) cannot be reused by another
-/// while its entry stands.
-fn pool_key(db: &Db) -> usize {
-    match db {
-        Db::Sqlite { write, .. } => write.options() as *const _ as usize,
-        Db::Postgres(p) => p.options() as *const _ as usize,
-    }
-}
-
-/// Every pool's queue, by [`pool_key`], with a handle that keeps the key valid.
-type Registry = HashMap<usize, (Db, Arc<Shared>)>;
-
 impl GroupCommitter {
-    /// The committer shared by every user of `db`'s pool.
+    /// The committer shared by every user of `db` and its clones.
     pub fn of(db: &Db) -> GroupCommitter {
-        static ALL: OnceLock<Mutex<Registry>> = OnceLock::new();
-        let mut all = ALL
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if all.len() > 64 {
-            // Pools come and go in tests; an idle queue holds nothing worth keeping, and once
-            // its entry (with its handle on the pool) is gone, the key may be reused safely.
-            all.retain(|_, (_, s)| {
-                let q = s.queue.lock().unwrap_or_else(|p| p.into_inner());
-                q.running > 0 || !q.pending.is_empty()
-            });
-        }
-        let shared = all
-            .entry(pool_key(db))
-            .or_insert_with(|| (db.clone(), Arc::new(Shared::new(lanes(db)))))
-            .1
-            .clone();
         GroupCommitter {
             db: db.clone(),
-            shared,
+            shared: db.commit_queue().0.clone(),
         }
     }
 
@@ -620,6 +598,25 @@ mod tests {
             assert_eq!(notices, 0, "{}", t.name);
             assert_eq!(objects(&t).await, ["0", "1", "3", "4"], "{}", t.name);
             assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(4), "{}", t.name);
+            t.cleanup().await;
+        }
+    }
+
+    /// The queue is the `Db`'s: its clones share it, and a `Db` connected again to the same
+    /// database (as after a restart, or in place of a closed one) starts with its own.
+    #[tokio::test]
+    async fn clones_of_a_db_share_its_queue_and_another_connection_has_its_own() {
+        for t in TestDb::both().await {
+            let clone = t.db.clone();
+            assert_eq!(run(&clone, |tx| Box::pin(file(tx, 1))).await.unwrap(), 1);
+            assert_eq!(GroupCommitter::of(&t.db).counts(), (1, 1), "{}", t.name);
+            let other = Db::connect(&t.url).await.unwrap();
+            assert_eq!(GroupCommitter::of(&other).counts(), (0, 0), "{}", t.name);
+            assert_eq!(run(&other, |tx| Box::pin(file(tx, 2))).await.unwrap(), 2);
+            assert_eq!(GroupCommitter::of(&other).counts(), (1, 1), "{}", t.name);
+            assert_eq!(GroupCommitter::of(&t.db).counts(), (1, 1), "{}", t.name);
+            other.close().await;
+            assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(2), "{}", t.name);
             t.cleanup().await;
         }
     }

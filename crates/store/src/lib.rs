@@ -22,6 +22,7 @@ pub mod roster;
 pub mod sessions;
 mod sql;
 pub mod systems;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
 pub mod users;

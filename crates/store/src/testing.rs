@@ -1,6 +1,6 @@
 //! Fresh databases for tests, on both backends: a temporary SQLite file, and a new
-//! PostgreSQL database created on `UNGCUU_TEST_PG_URL` (default: the local server) and
-//! dropped afterwards.
+//! PostgreSQL database created on `UNGCUU_TEST_PG_URL` (default: the local server). Both are
+//! removed when the [`TestDb`] is dropped, so a test that panics leaves nothing behind.
 
 use crate::Db;
 use crate::audit::NewAudit;
@@ -59,12 +59,80 @@ pub struct TestDb {
     /// The URL the database can be reached at (for starting a server or the CLI on it).
     pub url: String,
     pub name: &'static str,
-    cleanup: Cleanup,
+    /// What is left to remove: `None` once [`TestDb::cleanup`] removed it.
+    leftover: Option<Leftover>,
 }
 
-enum Cleanup {
+enum Leftover {
     Dir(PathBuf),
     Pg { admin_url: String, db_name: String },
+}
+
+impl Leftover {
+    async fn remove(self) {
+        match self {
+            Leftover::Dir(d) => {
+                std::fs::remove_dir_all(d).ok();
+            }
+            Leftover::Pg { admin_url, db_name } => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    // FORCE: the test's own pool (or a server it started) may still be
+                    // connected.
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await
+                    .ok();
+                    admin.close().await.ok();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            name_the_backend(self.name);
+        }
+        match self.leftover.take() {
+            None => {}
+            Some(Leftover::Dir(d)) => {
+                std::fs::remove_dir_all(d).ok();
+            }
+            Some(pg) => {
+                // Drop cannot await, and blocking on a future inside the test's runtime
+                // panics: a thread with a small runtime of its own drops the database.
+                let _ = std::thread::spawn(move || {
+                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        rt.block_on(pg.remove());
+                    }
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Says which backend a failing test was on, for the loops over [`TestDb::both`] whose
+/// assertions do not name it: in `for t in TestDb::both().await`, the database in use lives in
+/// the loop body and is the first the panic drops, before the ones not reached yet. (A test
+/// that keeps several side by side, such as a restore into another backend, gets the innermost
+/// one named; those tests name both in their messages.) Each test runs on a thread of its own,
+/// so one flag per thread means once per failing test.
+fn name_the_backend(name: &str) {
+    thread_local! {
+        static NAMED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !NAMED.replace(true) {
+        eprintln!(
+            "note: this test failed on its {name} database (the first one the panic dropped)"
+        );
+    }
 }
 
 fn unique(prefix: &str) -> String {
@@ -96,7 +164,7 @@ impl TestDb {
             db,
             url,
             name: "sqlite",
-            cleanup: Cleanup::Dir(dir),
+            leftover: Some(Leftover::Dir(dir)),
         }
     }
 
@@ -118,7 +186,7 @@ impl TestDb {
             db,
             url,
             name: "postgres",
-            cleanup: Cleanup::Pg { admin_url, db_name },
+            leftover: Some(Leftover::Pg { admin_url, db_name }),
         }
     }
 
@@ -141,28 +209,18 @@ impl TestDb {
 
     /// A second, empty database on the same backend (a restore target).
     pub async fn sibling_empty(&self) -> TestDb {
-        match self.cleanup {
-            Cleanup::Dir(_) => Self::sqlite_empty().await,
-            Cleanup::Pg { .. } => Self::postgres_empty().await,
+        match self.db.backend() {
+            crate::Backend::Sqlite => Self::sqlite_empty().await,
+            crate::Backend::Postgres => Self::postgres_empty().await,
         }
     }
 
-    pub async fn cleanup(self) {
+    /// Closes the pools and removes the database now, without the thread that dropping it
+    /// takes (dropping it is enough).
+    pub async fn cleanup(mut self) {
         self.db.close().await;
-        match self.cleanup {
-            Cleanup::Dir(d) => {
-                std::fs::remove_dir_all(d).ok();
-            }
-            Cleanup::Pg { admin_url, db_name } => {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"
-                    )))
-                    .execute(&mut admin)
-                    .await
-                    .ok();
-                }
-            }
+        if let Some(l) = self.leftover.take() {
+            l.remove().await;
         }
     }
 }
@@ -181,5 +239,48 @@ pub fn replace_db_name(url: &str, name: &str) -> String {
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_test_that_panics_leaves_no_database_behind() {
+        let (sent, got) = std::sync::mpsc::channel();
+        let failed = tokio::spawn(async move {
+            let (s, p) = (TestDb::sqlite().await, TestDb::postgres().await);
+            sent.send((s.url.clone(), p.url.clone())).unwrap();
+            panic!("a failing test");
+        })
+        .await;
+        assert!(failed.is_err());
+        let (sqlite, postgres) = got.recv().unwrap();
+        let file = sqlite.trim_start_matches("sqlite://");
+        let dir = std::path::Path::new(file).parent().unwrap();
+        assert!(!dir.exists(), "{} is still there", dir.display());
+        let name = postgres.rsplit('/').next().unwrap();
+        let mut admin = sqlx::PgConnection::connect(&pg_admin_url()).await.unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{name} is still there");
+    }
+
+    #[tokio::test]
+    async fn cleanup_removes_the_database_at_once() {
+        let t = TestDb::postgres_empty().await;
+        let name = t.url.rsplit('/').next().unwrap().to_string();
+        t.cleanup().await;
+        let mut admin = sqlx::PgConnection::connect(&pg_admin_url()).await.unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{name} is still there");
     }
 }

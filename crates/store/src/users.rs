@@ -3,30 +3,25 @@
 use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use ungcuu_domain::org::OrgPath;
 use ungcuu_domain::{OrgId, Role, UserId};
 
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+/// A user's row, credentials and second factor included: never serialised (the API shows
+/// `ungcuu_app::users::UserView`, which leaves them out).
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: UserId,
     pub org_id: OrgId,
     pub org_name: String,
-    #[serde(skip)]
     pub org_path: OrgPath,
     pub email: String,
     pub name: String,
     pub role: Role,
-    #[serde(skip)]
     pub password_hash: String,
-    #[serde(skip)]
     pub totp_secret: Option<String>,
-    #[serde(skip)]
     pub totp_pending_secret: Option<String>,
-    #[serde(skip)]
     pub totp_last_step: Option<i64>,
     pub totp_enabled: bool,
-    #[serde(skip)]
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,

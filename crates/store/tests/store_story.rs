@@ -180,7 +180,7 @@ async fn exec(t: &TestDb, sql: &'static str) {
         ungcuu_store::Db::Sqlite { write, .. } => {
             sqlx::query(sql).execute(write).await.unwrap();
         }
-        ungcuu_store::Db::Postgres(p) => {
+        ungcuu_store::Db::Postgres { pool: p, .. } => {
             sqlx::query(sql).execute(p).await.unwrap();
         }
     }

@@ -461,15 +461,15 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
             .clone()
             .unwrap_or_else(|| format!("http://{}", args.listen)),
         report_days: args.report_days.max(1),
+        issuing_body: ungcuu_app::documents::IssuingBody {
+            parent: Some(args.issuing_parent.trim().to_string()).filter(|p| !p.is_empty()),
+            name: args.issuing_name.trim().to_string(),
+            code: args.issuing_code.trim().to_string(),
+            place: args.issuing_place.trim().to_string(),
+        },
         ..AppConfig::default()
     };
     let app = App::new(db, cfg);
-    ungcuu_app::documents::configure_issuing_body(ungcuu_app::documents::IssuingBody {
-        parent: Some(args.issuing_parent.trim().to_string()).filter(|p| !p.is_empty()),
-        name: args.issuing_name.trim().to_string(),
-        code: args.issuing_code.trim().to_string(),
-        place: args.issuing_place.trim().to_string(),
-    });
     // Fonts and the document template are parsed once, off the request path and without
     // holding up readiness.
     tokio::task::spawn_blocking(ungcuu_app::documents::warm_up_renderer);

@@ -388,7 +388,7 @@ macro_rules! on_pool {
                 let $pool = $which;
                 $body
             }
-            Db::Postgres($pool) => $body,
+            Db::Postgres { pool: $pool, .. } => $body,
         }
     };
 }

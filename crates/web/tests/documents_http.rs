@@ -585,3 +585,34 @@ async fn parallel_issuing_gives_every_number_once() {
         e.t.cleanup().await;
     }
 }
+
+/// The issuing body is the App's configuration, not the process's: two Apps on one database
+/// draft under their own.
+#[tokio::test]
+async fn two_apps_in_one_process_draft_under_their_own_issuing_body() {
+    use ungcuu_app::documents::{DraftInput, IssuingBody};
+    let e = env_with(
+        ungcuu_store::testing::TestDb::sqlite().await,
+        ungcuu_web::Limits::default(),
+    )
+    .await;
+    let code = file_report(&e).await;
+    let other = ungcuu_app::App::new(
+        e.t.db.clone(),
+        ungcuu_app::AppConfig {
+            issuing_body: IssuingBody {
+                code: "STTTT".into(),
+                ..IssuingBody::default()
+            },
+            ..ungcuu_app::AppConfig::default()
+        },
+    );
+    let draft = DraftInput {
+        kind: "initial_report".into(),
+        ..DraftInput::default()
+    };
+    let ours = e.app.draft_document(&Actor::cli(), &code, &draft).await;
+    let theirs = other.draft_document(&Actor::cli(), &code, &draft).await;
+    assert_eq!(ours.unwrap().issuing_body, "ĐUCSC");
+    assert_eq!(theirs.unwrap().issuing_body, "STTTT");
+}

@@ -631,7 +631,7 @@ async fn an_expired_or_signed_out_session_no_longer_opens_pages() {
                     .await
                     .unwrap();
             }
-            ungcuu_store::Db::Postgres(p) => {
+            ungcuu_store::Db::Postgres { pool: p, .. } => {
                 sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
                     .execute(p)
                     .await

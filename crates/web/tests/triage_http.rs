@@ -98,7 +98,7 @@ async fn outbox(e: &Env) -> Vec<serde_json::Value> {
                 .await
                 .unwrap()
         }
-        ungcuu_store::Db::Postgres(p) => {
+        ungcuu_store::Db::Postgres { pool: p, .. } => {
             sqlx::query_scalar("SELECT payload FROM outbox WHERE kind = 'mail' ORDER BY id")
                 .fetch_all(p)
                 .await

@@ -10,11 +10,10 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use ungcuu_app::orgs::OrgInput;
 use ungcuu_app::tokens::TokenInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::users::{UserInput, UserView};
 use ungcuu_domain::{OrgId, Role, TokenId, UserId};
 use ungcuu_store::orgs::Org;
 use ungcuu_store::tokens::ApiToken;
-use ungcuu_store::users::User;
 use utoipa::{IntoParams, ToSchema};
 
 fn ok<T: Serialize>(v: T) -> Response {
@@ -96,35 +95,42 @@ pub async fn archive_org(State(st): State<AppState>, c: Caller, Path(id): Path<i
         .await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [UserView])))]
 pub async fn list_users(State(st): State<AppState>, c: Caller) -> ApiResult {
-    Ok(ok(st.app.list_users(&c.actor).await?))
+    let users = st.app.list_users(&c.actor).await?;
+    Ok(ok(users.iter().map(UserView::from).collect::<Vec<_>>()))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = User)))]
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserView)))]
 pub async fn get_user(State(st): State<AppState>, c: Caller, Path(id): Path<i64>) -> ApiResult {
-    Ok(ok(st.app.get_user(&c.actor, UserId(id)).await?))
+    Ok(ok(UserView::from(
+        &st.app.get_user(&c.actor, UserId(id)).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
-    responses((status = 201, body = User), (status = 422, body = ValidationErrors)))]
+    responses((status = 201, body = UserView), (status = 422, body = ValidationErrors)))]
 pub async fn create_user(
     State(st): State<AppState>,
     c: Caller,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult {
-    Ok(created(st.app.create_user(&c.actor, &input).await?))
+    Ok(created(UserView::from(
+        &st.app.create_user(&c.actor, &input).await?,
+    )))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserInput,
-    responses((status = 200, body = User), (status = 422, body = ValidationErrors)))]
+    responses((status = 200, body = UserView), (status = 422, body = ValidationErrors)))]
 pub async fn update_user(
     State(st): State<AppState>,
     c: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult {
-    Ok(ok(st.app.update_user(&c.actor, UserId(id), &input).await?))
+    Ok(ok(UserView::from(
+        &st.app.update_user(&c.actor, UserId(id), &input).await?,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = [ApiToken])))]
