@@ -2,7 +2,8 @@
 //! operator would start it, on SQLite and on PostgreSQL.
 //!
 //! Every database is fresh (`TestDb`), every server listens on a free port, is awaited by
-//! polling `/readyz` within a deadline, and is stopped with SIGTERM and must exit 0.
+//! polling `/readyz` within a deadline, and is stopped with SIGTERM and must exit 0 (the
+//! harness, shared with the mail tests, is in `support`).
 
 mod support;
 
