@@ -7,31 +7,24 @@
 //!
 //! Needs Dovecot: `apt-get install -y dovecot-imapd` (the test fails, it does not skip).
 
+mod support;
+
 use futures::TryStreamExt;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::db::count;
+use support::seed::{FOCAL, FORM, Seed, seed};
+use support::server::{Ungcuu, free_port};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
-use ungcuu_app::{Actor, App, AppConfig};
 use ungcuu_store::testing::TestDb;
 use ungcuu_store::{Db, inbox, reports};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ungcuu");
 const WITHIN: Duration = Duration::from_secs(60);
-const FORM: &str = include_str!("../../mail/tests/fixtures/form_filled.txt");
-const FOCAL: &str = "an.nv@bacninh.gov.vn";
 const USER: &str = "tiepnhan";
 const PASSWORD: &str = "mật-khẩu 2026";
 const MAX_BYTES: usize = 100_000;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 fn output(cmd: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(cmd)
@@ -229,121 +222,20 @@ fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// The organisation with its registered focal point, so the form mail is attributed.
-async fn seed(url: &str) {
-    let db = Db::connect(url).await.unwrap();
-    db.migrate().await.unwrap();
-    let app = App::new(db.clone(), AppConfig::default());
-    let cli = Actor::cli();
-    let stp = app
-        .create_org(
-            &cli,
-            &ungcuu_app::orgs::OrgInput {
-                name: "Sở Tư pháp tỉnh Bắc Ninh".into(),
-                kind: "department".into(),
-                email: "vanphong.stp@bacninh.gov.vn".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.set_contact(
-        &cli,
-        stp.id,
-        &ungcuu_app::contacts::ContactInput {
-            kind: "focal".into(),
-            name: "Nguyễn Văn An".into(),
-            title: "Trưởng phòng CNTT".into(),
-            phone: "0912 345 678".into(),
-            email: FOCAL.into(),
-            since: "2026-01-01".into(),
-        },
-    )
-    .await
-    .unwrap();
-    db.close().await;
-}
-
+/// A plain text mail as it lies in the mailbox, with the envelope sender it was delivered for.
 fn mail(from: &str, subject: &str, id: &str, body: &str) -> String {
-    use base64::Engine;
-    let subject = base64::engine::general_purpose::STANDARD.encode(subject);
-    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
     format!(
-        "Return-Path: <{FOCAL}>\r\nFrom: {from}\r\nTo: tiepnhan@ucsc.bacninh.gov.vn\r\n\
-         Subject: =?UTF-8?B?{subject}?=\r\nDate: Mon, 04 May 2026 09:20:00 +0700\r\n\
-         Message-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}"
+        "Return-Path: <{FOCAL}>\r\n{}",
+        support::mail::plain(from, subject, id, body)
     )
 }
 
-struct Server {
-    child: Child,
-    _data: tempfile::TempDir,
-}
-
-async fn serve(db_url: &str, imap_url: &str) -> Server {
-    let data = tempfile::tempdir().unwrap();
-    let http = free_port();
-    let mut c = Command::new(BIN);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("UNGCUU_") {
-            c.env_remove(k);
-        }
-    }
-    let child = c
-        .env("UNGCUU_DATABASE_URL", db_url)
-        .env("UNGCUU_DATA_DIR", data.path())
-        .env("UNGCUU_LOG_FORMAT", "text")
+/// The binary polling the mailbox at `imap_url` every second, with no SMTP listener.
+fn polling(t: &TestDb, imap_url: &str) -> Ungcuu {
+    Ungcuu::on(t)
         .env("UNGCUU_IMAP_URL", imap_url)
         .env("UNGCUU_IMAP_POLL_SECS", "1")
         .env("UNGCUU_SMTP_MAX_BYTES", MAX_BYTES.to_string())
-        .args(["serve", "--listen", &format!("127.0.0.1:{http}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        // The server's log only when asked for (TEST_LOG=1).
-        .stderr(if std::env::var_os("TEST_LOG").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start ungcuu serve");
-    let mut server = Server { child, _data: data };
-    let deadline = Instant::now() + WITHIN;
-    let probe = reqwest::Client::new();
-    loop {
-        if let Some(s) = server.child.try_wait().unwrap() {
-            panic!("ungcuu serve exited before it was ready: {s}");
-        }
-        if let Ok(r) = probe
-            .get(format!("http://127.0.0.1:{http}/readyz"))
-            .send()
-            .await
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "not ready within {WITHIN:?}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    server
-}
-
-impl Server {
-    async fn stop(mut self) {
-        let pid = self.child.id().unwrap();
-        let ok = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let status = tokio::time::timeout(WITHIN, self.child.wait())
-            .await
-            .expect("stops")
-            .unwrap();
-        assert!(status.success(), "clean shutdown: {status}");
-    }
 }
 
 async fn uids(s: &mut async_imap::Session<TcpStream>, query: &str) -> HashSet<u32> {
@@ -351,20 +243,17 @@ async fn uids(s: &mut async_imap::Session<TcpStream>, query: &str) -> HashSet<u3
     s.uid_search(query).await.unwrap()
 }
 
+/// The messages not yet `\Seen`, asked over a session of its own.
+async fn unseen(dovecot: &Dovecot) -> HashSet<u32> {
+    let mut s = dovecot.session().await;
+    let unseen = uids(&mut s, "UNSEEN").await;
+    let _ = s.logout().await;
+    unseen
+}
+
 /// Reports and inbound mails in the database.
-async fn counts(url: &str) -> (i64, i64) {
-    const SQL: &str = "SELECT (SELECT COUNT(*) FROM reports), (SELECT COUNT(*) FROM inbound_mail)";
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let n = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    }
+async fn counts(db: &Db) -> (i64, i64) {
+    (count(db, "reports").await, count(db, "inbound_mail").await)
 }
 
 /// Waits until `f` holds, polling the database (not a fixed sleep).
@@ -382,7 +271,7 @@ async fn until<F: AsyncFn() -> bool>(what: &str, dovecot: &Dovecot, f: F) {
 
 async fn story(t: TestDb) {
     let dovecot = Dovecot::start().await;
-    seed(&t.url).await;
+    seed(&t.url, Seed::default()).await;
 
     let mut imap = dovecot.session().await;
     let form = mail(
@@ -413,7 +302,8 @@ async fn story(t: TestDb) {
     assert_eq!(all.len(), 3);
     let big_uid = *all.iter().max().unwrap();
 
-    let server = serve(&t.url, &dovecot.url()).await;
+    let u = polling(&t, &dovecot.url());
+    let server = u.serve(&[]).await;
     let db = Db::connect(&t.url).await.unwrap();
     until("both mails taken", &dovecot, async || {
         let a = inbox::by_key(&db, "imap-form-1@bacninh.gov.vn")
@@ -447,15 +337,12 @@ async fn story(t: TestDb) {
 
     // Seen only after the commit: wait for the STORE that follows it.
     until("both marked seen", &dovecot, async || {
-        let mut s = dovecot.session().await;
-        let unseen = uids(&mut s, "UNSEEN").await;
-        let _ = s.logout().await;
-        unseen == HashSet::from([big_uid])
+        unseen(&dovecot).await == HashSet::from([big_uid])
     })
     .await;
     assert_eq!(uids(&mut imap, "SEEN").await.len(), 2);
 
-    let before = counts(&t.url).await;
+    let before = counts(&t.db).await;
     assert_eq!(before, (1, 2));
     // As after a crash between the commit and the STORE: the form mail is unseen again. The
     // next round hands it over again; the app knows its Message-ID, so no second report.
@@ -468,15 +355,12 @@ async fn story(t: TestDb) {
         .await
         .unwrap();
     until("taken again and marked seen", &dovecot, async || {
-        let mut s = dovecot.session().await;
-        let unseen = uids(&mut s, "UNSEEN").await;
-        let _ = s.logout().await;
-        unseen == HashSet::from([big_uid])
+        unseen(&dovecot).await == HashSet::from([big_uid])
     })
     .await;
     // A few more rounds (one a second) with nothing to take.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(counts(&t.url).await, before, "later rounds create nothing");
+    assert_eq!(counts(&t.db).await, before, "later rounds create nothing");
     assert!(
         inbox::by_key(&db, "imap-big-3@x.vn")
             .await
@@ -515,9 +399,10 @@ async fn mail_polled_over_imap_becomes_a_report_and_an_inbox_item_and_is_marked_
 async fn a_refused_imap_login_is_retried_and_never_stops_the_server() {
     let dovecot = Dovecot::start().await;
     let t = TestDb::sqlite_empty().await;
-    seed(&t.url).await;
+    seed(&t.url, Seed::default()).await;
     let wrong = dovecot.url().replace(&url_encode(PASSWORD), "sai-mat-khau");
-    let mut server = serve(&t.url, &wrong).await;
+    let u = polling(&t, &wrong);
+    let mut server = u.serve(&[]).await;
     let deadline = Instant::now() + WITHIN;
     while dovecot.log().matches("auth failed").count() < 2 {
         assert!(

@@ -4,248 +4,20 @@
 //! later, so the acknowledgement and the desk's notices arrive through retries — each exactly
 //! once. On SQLite and PostgreSQL.
 
+mod support;
+
 use base64::Engine;
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
-use ungcuu_app::{Actor, App, AppConfig};
+use support::mail::{headers, plain, smtp_send};
+use support::seed::{DESK, FOCAL, FORM, LEAD, Seed, seed};
+use support::server::{Serve, Ungcuu, free_port};
 use ungcuu_store::testing::TestDb;
 use ungcuu_store::{Db, inbox, reports};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ungcuu");
 const WITHIN: Duration = Duration::from_secs(60);
-const FORM: &str = include_str!("../../mail/tests/fixtures/form_filled.txt");
 const MAX_BYTES: usize = 300_000;
-
-const FOCAL: &str = "an.nv@bacninh.gov.vn";
-const DESK: &str = "tt@ucsc.bacninh.gov.vn";
-const LEAD: &str = "dt@ucsc.bacninh.gov.vn";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-/// The organisation with its registered focal point, the standing desk and the lead.
-async fn seed(url: &str) {
-    let db = Db::connect(url).await.unwrap();
-    db.migrate().await.unwrap();
-    let app = App::new(db.clone(), AppConfig::default());
-    let cli = Actor::cli();
-    let team = app
-        .create_org(
-            &cli,
-            &ungcuu_app::orgs::OrgInput {
-                name: "Đội ứng cứu sự cố tỉnh Bắc Ninh".into(),
-                kind: "department".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let stp = app
-        .create_org(
-            &cli,
-            &ungcuu_app::orgs::OrgInput {
-                name: "Sở Tư pháp tỉnh Bắc Ninh".into(),
-                kind: "department".into(),
-                email: "vanphong.stp@bacninh.gov.vn".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.set_contact(
-        &cli,
-        stp.id,
-        &ungcuu_app::contacts::ContactInput {
-            kind: "focal".into(),
-            name: "Nguyễn Văn An".into(),
-            title: "Trưởng phòng CNTT".into(),
-            phone: "0912 345 678".into(),
-            email: FOCAL.into(),
-            since: "2026-01-01".into(),
-        },
-    )
-    .await
-    .unwrap();
-    for (email, role) in [(DESK, "thuong_truc"), (LEAD, "doi_truong")] {
-        app.create_user(
-            &cli,
-            &ungcuu_app::users::UserInput {
-                name: role.into(),
-                email: email.into(),
-                org_id: team.id.to_string(),
-                role: role.into(),
-                password: "mật khẩu rất dài 2026".into(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    db.close().await;
-}
-
-struct Server {
-    child: Child,
-    smtp: String,
-    _data: tempfile::TempDir,
-    data_dir: std::path::PathBuf,
-}
-
-async fn serve(url: &str, relay_port: u16) -> Server {
-    let data = tempfile::tempdir().unwrap();
-    let (http, smtp) = (free_port(), free_port());
-    let mut c = Command::new(BIN);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("UNGCUU_") {
-            c.env_remove(k);
-        }
-    }
-    let child = c
-        .env("UNGCUU_DATABASE_URL", url)
-        .env("UNGCUU_DATA_DIR", data.path())
-        .env("UNGCUU_LOG_FORMAT", "text")
-        .env("UNGCUU_SMTP_LISTEN", format!("127.0.0.1:{smtp}"))
-        .env(
-            "UNGCUU_SMTP_RELAY",
-            format!("smtp://127.0.0.1:{relay_port}"),
-        )
-        .env("UNGCUU_SMTP_MAX_BYTES", MAX_BYTES.to_string())
-        .env("UNGCUU_SMTP_FROM", "ucsc@bacninh.gov.vn")
-        .env("UNGCUU_SMTP_RETRY_SECS", "1")
-        .args(["serve", "--listen", &format!("127.0.0.1:{http}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        // The server's log only when asked for (TEST_LOG=1).
-        .stderr(if std::env::var_os("TEST_LOG").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start ungcuu serve");
-    let mut server = Server {
-        child,
-        smtp: format!("127.0.0.1:{smtp}"),
-        data_dir: data.path().to_path_buf(),
-        _data: data,
-    };
-    let deadline = Instant::now() + WITHIN;
-    let probe = reqwest::Client::new();
-    loop {
-        if let Some(s) = server.child.try_wait().unwrap() {
-            panic!("ungcuu serve exited before it was ready: {s}");
-        }
-        if let Ok(r) = probe
-            .get(format!("http://127.0.0.1:{http}/readyz"))
-            .send()
-            .await
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "not ready within {WITHIN:?}");
-        // The poll interval of the readiness probe, not a wait for the server.
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    server
-}
-
-impl Server {
-    async fn stop(mut self) {
-        let pid = self.child.id().unwrap();
-        let ok = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let status = tokio::time::timeout(WITHIN, self.child.wait())
-            .await
-            .expect("stops")
-            .unwrap();
-        assert!(status.success(), "clean shutdown: {status}");
-    }
-}
-
-/// Sends one message over SMTP; returns the final reply ("250 …", "552 …").
-async fn smtp_send(addr: &str, from: &str, data: &[u8]) -> String {
-    let stream = TcpStream::connect(addr).await.expect("connect to SMTP");
-    let (r, mut w) = stream.into_split();
-    let mut r = BufReader::new(r);
-    async fn reply(r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
-        let mut all = String::new();
-        loop {
-            let mut line = String::new();
-            r.read_line(&mut line).await.unwrap();
-            all.push_str(&line);
-            if line.len() < 4 || line.as_bytes()[3] != b'-' {
-                return all.trim_end().to_string();
-            }
-        }
-    }
-    assert!(reply(&mut r).await.starts_with("220"));
-    for (cmd, want) in [
-        ("EHLO test.local\r\n".to_string(), "250"),
-        (format!("MAIL FROM:<{from}>\r\n"), "250"),
-        (
-            "RCPT TO:<tiepnhan@ucsc.bacninh.gov.vn>\r\n".to_string(),
-            "250",
-        ),
-        ("DATA\r\n".to_string(), "354"),
-    ] {
-        w.write_all(cmd.as_bytes()).await.unwrap();
-        let got = reply(&mut r).await;
-        assert!(got.starts_with(want), "{cmd:?} → {got}");
-    }
-    // Dot-stuffing: a line starting with '.' gets another.
-    let mut body = Vec::with_capacity(data.len() + 16);
-    let mut at_line_start = true;
-    for &b in data {
-        if at_line_start && b == b'.' {
-            body.push(b'.');
-        }
-        body.push(b);
-        at_line_start = b == b'\n';
-    }
-    if !body.ends_with(b"\r\n") {
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(b".\r\n");
-    w.write_all(&body).await.unwrap();
-    let done = reply(&mut r).await;
-    w.write_all(b"QUIT\r\n").await.ok();
-    done
-}
-
-fn subject(s: &str) -> String {
-    format!(
-        "=?UTF-8?B?{}?=",
-        base64::engine::general_purpose::STANDARD.encode(s)
-    )
-}
-
-fn headers(from: &str, subj: &str, id: Option<&str>) -> String {
-    let mut h = format!(
-        "From: {from}\r\nTo: tiepnhan@ucsc.bacninh.gov.vn\r\nSubject: {}\r\nDate: Mon, 04 May 2026 09:20:00 +0700\r\nMIME-Version: 1.0\r\n",
-        subject(subj)
-    );
-    if let Some(id) = id {
-        h.push_str(&format!("Message-ID: <{id}>\r\n"));
-    }
-    h
-}
-
-fn crlf(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\n', "\r\n")
-}
 
 /// What the capturing relay received: (envelope recipients, raw message).
 #[derive(Clone, Default)]
@@ -291,21 +63,31 @@ fn queued(reply: &str) -> String {
 }
 
 async fn story(t: TestDb) {
-    seed(&t.url).await;
+    seed(&t.url, Seed { team: true }).await;
     let relay_port = free_port();
-    let server = serve(&t.url, relay_port).await;
+    let u = Ungcuu::on(&t)
+        .env(
+            "UNGCUU_SMTP_RELAY",
+            format!("smtp://127.0.0.1:{relay_port}"),
+        )
+        .env("UNGCUU_SMTP_MAX_BYTES", MAX_BYTES.to_string())
+        .env("UNGCUU_SMTP_FROM", "ucsc@bacninh.gov.vn")
+        .env("UNGCUU_SMTP_RETRY_SECS", "1");
+    let server = u
+        .serve_with(Serve {
+            smtp: true,
+            ..Serve::default()
+        })
+        .await;
     let db = Db::connect(&t.url).await.unwrap();
-    let smtp = server.smtp.clone();
+    let smtp = server.smtp().to_string();
 
     // 1. The form, from the organisation's registered focal point: a verified report for it.
-    let m1 = format!(
-        "{}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}",
-        headers(
-            &format!("Nguyễn Văn An <{FOCAL}>"),
-            "[TBSC] Cổng thông tin Sở Tư pháp bị thay đổi giao diện",
-            Some("form-1@bacninh.gov.vn")
-        ),
-        crlf(FORM)
+    let m1 = plain(
+        &format!("Nguyễn Văn An <{FOCAL}>"),
+        "[TBSC] Cổng thông tin Sở Tư pháp bị thay đổi giao diện",
+        "form-1@bacninh.gov.vn",
+        FORM,
     );
     let code1 = queued(&smtp_send(&smtp, FOCAL, m1.as_bytes()).await);
     assert!(code1.starts_with("SC-"), "{code1}");
@@ -426,7 +208,7 @@ async fn story(t: TestDb) {
     assert_eq!(files[0].size_bytes, log.len() as i64);
     assert_eq!(files[1].file_name, "mẫu.bin");
     assert_eq!(files[1].sha256, sha(&bin));
-    let store = ungcuu_files::FileStore::local(server.data_dir.join("files"));
+    let store = ungcuu_files::FileStore::local(u.data_dir().join("files"));
     assert!(
         store.exists(&files[1].storage_key).await.unwrap(),
         "the bytes are in the file store"
@@ -473,17 +255,20 @@ async fn story(t: TestDb) {
     );
 
     // 10. Too large: refused at SMTP with 552, nothing stored.
-    let before = inbox::list(
-        &db,
-        &inbox::InboxFilter {
-            status: None,
-            limit: 1000,
-            offset: 0,
-        },
-    )
-    .await
-    .unwrap()
-    .len();
+    let mailbox_rows = async || {
+        inbox::list(
+            &db,
+            &inbox::InboxFilter {
+                status: None,
+                limit: 1000,
+                offset: 0,
+            },
+        )
+        .await
+        .unwrap()
+        .len()
+    };
+    let before = mailbox_rows().await;
     let big = format!(
         "{}Content-Type: text/plain\r\n\r\n{}",
         headers("big@x.vn", "[TBSC] Lớn", Some("big-10@x.vn")),
@@ -492,17 +277,7 @@ async fn story(t: TestDb) {
     );
     let refused = smtp_send(&smtp, "big@x.vn", big.as_bytes()).await;
     assert!(refused.starts_with("552"), "{refused}");
-    let after = inbox::list(
-        &db,
-        &inbox::InboxFilter {
-            status: None,
-            limit: 1000,
-            offset: 0,
-        },
-    )
-    .await
-    .unwrap()
-    .len();
+    let after = mailbox_rows().await;
     assert_eq!(before, after, "{}", t.name);
 
     // 11. Broken MIME (a boundary that never comes, stray bytes): kept, no crash.
