@@ -342,7 +342,7 @@ fn lenient_form(
                 let mut doc = serde_json::to_value(&input).unwrap_or(Value::Null);
                 for e in errors {
                     // A detection after the report time: the detection time is what is wrong.
-                    let at = if e.field == "reported_at" && e.reason == Reason::EndBeforeStart {
+                    let at = if e.field == "reported_at" && e.reason == Reason::BeforeDetection {
                         "detected_at"
                     } else {
                         e.field.as_str()
@@ -787,7 +787,7 @@ impl App {
             &InboxFilter {
                 status,
                 limit: 50,
-                offset: (page.max(1) - 1) * 50,
+                offset: ungcuu_domain::paging::offset(page, 50),
             },
         )
         .await?;

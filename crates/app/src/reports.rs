@@ -134,16 +134,6 @@ fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
     validate::optional_phone(field, raw)?.ok_or_else(|| FieldError::new(field, Reason::Required))
 }
 
-fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
-    let v = raw.trim();
-    if v.is_empty() {
-        return Err(FieldError::new(field, Reason::Required));
-    }
-    DateTime::parse_from_rfc3339(v)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| FieldError::new(field, Reason::InvalidDate))
-}
-
 fn items<T>(
     field: &str,
     raw: &[String],
@@ -269,17 +259,17 @@ impl ReportInput {
         }) {
             bad.push("description", Reason::InvalidChars);
         }
-        let detected_at = bad.check(instant("detected_at", &self.detected_at));
-        let reported_at = bad.check(instant("reported_at", &self.reported_at));
-        // Clocks differ a little; a time far in the future is a typing error.
+        let detected_at = bad.check(validate::rfc3339("detected_at", &self.detected_at));
+        let reported_at = bad.check(validate::rfc3339("reported_at", &self.reported_at));
+        // Clocks differ a little; a time far in the future is a typing error. A detection in
+        // the future is that one mistake, not also a report made before it.
         let skew = chrono::Duration::minutes(10);
         if detected_at.is_some_and(|d| d > now + skew) {
             bad.push("detected_at", Reason::InFuture);
-        }
-        if let (Some(d), Some(r)) = (detected_at, reported_at)
+        } else if let (Some(d), Some(r)) = (detected_at, reported_at)
             && r < d
         {
-            bad.push("reported_at", Reason::EndBeforeStart);
+            bad.push("reported_at", Reason::BeforeDetection);
         }
         if self.handled.is_none() {
             bad.push("handled", Reason::Required);
@@ -735,7 +725,7 @@ fn report_filter(actor: &Actor, q: &ReportQuery, limit: i64) -> AppResult<report
             .map(|s| s.code().to_string()),
         unverified_only: q.unverified_only,
         limit,
-        offset: (q.page.max(1) - 1) * limit,
+        offset: ungcuu_domain::paging::offset(q.page, limit),
     })
 }
 

@@ -245,7 +245,6 @@ impl App {
         q: &SystemQuery,
     ) -> AppResult<(Vec<System>, i64)> {
         let within = actor.scope(Action::ViewSystem)?;
-        let page = q.page.unwrap_or(1).max(1);
         let f = SystemFilter {
             within,
             owner: q.owner.map(OrgId),
@@ -254,7 +253,7 @@ impl App {
             critical: q.critical,
             include_retired: q.retired,
             limit: PAGE_SIZE,
-            offset: (page - 1) * PAGE_SIZE,
+            offset: ungcuu_domain::paging::offset(q.page.unwrap_or(1), PAGE_SIZE),
         };
         Ok(systems::list(&self.db, &f).await?)
     }

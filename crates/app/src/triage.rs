@@ -496,7 +496,7 @@ impl App {
             within.as_ref(),
             actor.confidential_scope(),
             50,
-            (page.max(1) - 1) * 50,
+            ungcuu_domain::paging::offset(page, 50),
         )
         .await?)
     }

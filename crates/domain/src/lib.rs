@@ -6,6 +6,7 @@ pub mod authz;
 pub mod i18n;
 pub mod ids;
 pub mod org;
+pub mod paging;
 pub mod role;
 pub mod roster;
 pub mod time;

@@ -166,7 +166,7 @@ pub fn check_one_lead(rows: &[(usize, MemberRole)]) -> Vec<FieldError> {
 /// time, or `dd/mm/yyyy HH:MM`) gives it; returned in UTC.
 pub fn instant(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
     match chrono::DateTime::parse_from_rfc3339(raw.trim()) {
-        Ok(t) => Ok(t.with_timezone(&chrono::Utc)),
+        Ok(_) => crate::validate::rfc3339(field, raw),
         Err(_) => crate::validate::datetime_vn(field, raw),
     }
 }

@@ -38,6 +38,10 @@ pub enum Reason {
     InvalidDate,
     EndBeforeStart,
     InFuture,
+    /// A report's time before the detection it reports.
+    BeforeDetection,
+    /// A date or time outside [`YEARS`] (year 0000 or 9999 is a typing slip).
+    DateOutOfRange,
     /// The lead of the roster in force is not linked to a user of the system.
     LeadNotUser,
     /// Not a Đội phó or standing member (with an account) on the roster in force.
@@ -112,6 +116,10 @@ impl FieldError {
             Reason::InvalidDate => t(lang, "err.invalid_date").to_string(),
             Reason::EndBeforeStart => t(lang, "err.end_before_start").to_string(),
             Reason::InFuture => t(lang, "err.in_future").to_string(),
+            Reason::BeforeDetection => t(lang, "err.before_detection").to_string(),
+            Reason::DateOutOfRange => t(lang, "err.date_out_of_range")
+                .replace("{from}", &YEARS.start().to_string())
+                .replace("{to}", &YEARS.end().to_string()),
             Reason::LeadNotUser => t(lang, "err.lead_not_user").to_string(),
             Reason::NotDeputy => t(lang, "err.not_deputy").to_string(),
             Reason::Ended => t(lang, "err.ended").to_string(),
@@ -304,6 +312,33 @@ pub fn optional_url(field: &str, raw: &str) -> Result<Option<String>, FieldError
     }
 }
 
+/// The years any date or time given to the system may fall in: every record it keeps is of
+/// this era, and a year such as 0000 or 9999 is a slip of the keyboard (which some databases
+/// and spreadsheets would also store or sort differently).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
+
+/// Refuses a date or time outside [`YEARS`], naming the field.
+pub fn in_years(field: &str, year: i32) -> Result<(), FieldError> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, Reason::DateOutOfRange))
+    }
+}
+
+/// An instant as an API client gives it (RFC 3339, any offset), within [`YEARS`]; in UTC.
+pub fn rfc3339(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, Reason::Required));
+    }
+    let t = chrono::DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| FieldError::new(field, Reason::InvalidDate))?;
+    in_years(field, chrono::Datelike::year(&t))?;
+    Ok(t)
+}
+
 /// A calendar date as people write it: `dd/mm/yyyy` (also `d/m/yyyy`), or ISO `yyyy-mm-dd`
 /// as an HTML date input sends it.
 pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
@@ -311,11 +346,11 @@ pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
     if v.is_empty() {
         return Err(FieldError::new(field, Reason::Required));
     }
-    chrono::NaiveDate::parse_from_str(v, "%d/%m/%Y")
+    let d = chrono::NaiveDate::parse_from_str(v, "%d/%m/%Y")
         .or_else(|_| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d"))
-        .ok()
-        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| FieldError::new(field, Reason::InvalidDate))
+        .map_err(|_| FieldError::new(field, Reason::InvalidDate))?;
+    in_years(field, chrono::Datelike::year(&d))?;
+    Ok(d)
 }
 
 pub fn optional_date(field: &str, raw: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
@@ -339,6 +374,7 @@ pub fn datetime_vn(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Ut
         .and_then(|n| n.and_local_timezone(crate::time::vietnam()).single())
         .map(|t| t.with_timezone(&chrono::Utc))
         .ok_or_else(|| FieldError::new(field, Reason::InvalidDate))
+        .and_then(|t| in_years(field, chrono::Datelike::year(&t)).map(|_| t))
 }
 
 /// An optional positive id given as text (a select box's value).

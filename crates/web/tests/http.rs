@@ -847,3 +847,105 @@ async fn no_next_address_leads_off_the_site_before_or_after_a_real_sign_in() {
     assert_eq!(r.headers.get("location").unwrap(), "/intake?query=ma%20doc");
     e.t.cleanup().await;
 }
+
+#[tokio::test]
+async fn page_numbers_and_dates_at_the_edges_are_answered_not_crashed_on() {
+    for e in envs().await {
+        let admin = sign_in(&e.router, "admin@bn.gov.vn").await;
+        let tok = token(&e.app).await;
+        for huge in ["9223372036854775807", "-9223372036854775808", "0"] {
+            for path in [
+                "/intake",
+                "/incidents",
+                "/inbox",
+                "/registry/systems",
+                "/admin/audit",
+            ] {
+                let r = page(&e.router, &admin, &format!("{path}?page={huge}")).await;
+                assert_eq!(r.status, StatusCode::OK, "{} {path}?page={huge}", e.t.name);
+            }
+            for path in ["/api/v1/reports", "/api/v1/incidents", "/api/v1/systems"] {
+                let r = send(
+                    &e.router,
+                    get(&format!("{path}?page={huge}"))
+                        .header("authorization", format!("Bearer {tok}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::OK, "{} {path}?page={huge}", e.t.name);
+            }
+        }
+        // Year 0000 and 9999 are refused, naming the field and the range.
+        let before = audit_rows(&e.app).await;
+        for (at, field) in [
+            ("0000-05-04T08:30:00+07:00", "detected_at"),
+            ("9999-05-04T08:30:00+07:00", "detected_at"),
+        ] {
+            let mut body = serde_json::json!({
+                "reporter": {"org_name": "Công an tỉnh Bắc Ninh", "address": "Bắc Ninh", "phone": "0222 3822 111", "email": "pa05@bacninh.gov.vn"},
+                "contact": {"name": "Nguyễn Văn An", "phone": "0912 000 111", "email": "an@bacninh.gov.vn"},
+                "system": {"operator_name": "Phòng Tham mưu", "name": "Cổng thông tin"},
+                "description": "Mã độc",
+                "detected_at": "2026-05-04T08:30:00+07:00",
+                "handled": false,
+                "detection_methods": ["ids"],
+                "already_notified": [],
+                "confidential": false,
+                "reported_at": "2026-05-04T09:00:00+07:00"
+            });
+            body[field] = serde_json::Value::String(at.into());
+            let r = send(
+                &e.router,
+                Request::post("/api/v1/reports")
+                    .header("authorization", format!("Bearer {tok}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{at}: {}",
+                r.body
+            );
+            assert!(
+                r.body.contains(field) && r.body.contains("1970"),
+                "{at}: {}",
+                r.body
+            );
+        }
+        // A detection in the future is that one mistake, named as such.
+        let body = serde_json::json!({
+            "reporter": {"org_name": "Công an tỉnh Bắc Ninh", "address": "Bắc Ninh", "phone": "0222 3822 111", "email": "pa05@bacninh.gov.vn"},
+            "contact": {"name": "Nguyễn Văn An", "phone": "0912 000 111", "email": "an@bacninh.gov.vn"},
+            "system": {"operator_name": "Phòng Tham mưu", "name": "Cổng thông tin"},
+            "description": "Mã độc",
+            "detected_at": "2099-05-04T08:30:00+07:00",
+            "handled": false,
+            "detection_methods": ["ids"],
+            "already_notified": [],
+            "confidential": false,
+            "reported_at": "2026-05-04T09:00:00+07:00"
+        });
+        let r = send(
+            &e.router,
+            Request::post("/api/v1/reports")
+                .header("authorization", format!("Bearer {tok}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("tương lai"), "{}", r.body);
+        assert!(
+            !r.body.contains("kết thúc") && !r.body.contains("reported_at"),
+            "{}",
+            r.body
+        );
+        assert_eq!(audit_rows(&e.app).await, before, "{}", e.t.name);
+        e.t.cleanup().await;
+    }
+}

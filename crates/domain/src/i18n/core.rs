@@ -460,6 +460,16 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "không thể là thời điểm trong tương lai",
         "cannot be in the future",
     ),
+    (
+        "err.before_detection",
+        "không thể trước thời điểm phát hiện sự cố",
+        "cannot be before the incident was detected",
+    ),
+    (
+        "err.date_out_of_range",
+        "phải trong khoảng từ năm {from} đến năm {to}",
+        "must be between the years {from} and {to}",
+    ),
     ("err.wrong_type", "sai kiểu dữ liệu", "has the wrong type"),
     // Field labels (field.<name> as named in errors)
     ("field.name", "Tên", "Name"),

@@ -35,7 +35,7 @@ pub async fn list_systems(
     Ok(Json(SystemPage {
         items,
         total,
-        page: q.page.unwrap_or(1).max(1),
+        page: ungcuu_domain::paging::clamp(q.page.unwrap_or(1)),
         page_size: ungcuu_app::systems::PAGE_SIZE,
     })
     .into_response())

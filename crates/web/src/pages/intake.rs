@@ -477,7 +477,7 @@ async fn list(
     Query(mut q): Query<ReportQuery>,
 ) -> PageResult {
     let can_file = actor.rights().file_report;
-    q.page = q.page.max(1);
+    q.page = ungcuu_domain::paging::clamp(q.page);
     let reports = match st.app.list_reports(&actor, &q).await {
         Ok(r) => r,
         // Someone who may file but not read (none today) still gets the page with its link.

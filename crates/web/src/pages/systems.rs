@@ -107,7 +107,7 @@ async fn list(
     };
     let (systems, total) = st.app.list_systems(&actor, &q).await?;
     let c = Chrome::new(&ctx, "registry").with_notice(lq.ok.as_deref());
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no = ungcuu_domain::paging::clamp(q.page.unwrap_or(1));
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let rows = systems.into_iter().map(row).collect();
     let count = c.t("system.count").replace("{n}", &total.to_string());

@@ -45,10 +45,14 @@ async fn list(
     Signed(ctx, actor): Signed,
     Query(q): Query<Q>,
 ) -> PageResult {
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no = ungcuu_domain::paging::clamp(q.page.unwrap_or(1));
     let rows = st
         .app
-        .audit_page(&actor, PER_PAGE + 1, (page_no - 1) * PER_PAGE)
+        .audit_page(
+            &actor,
+            PER_PAGE + 1,
+            ungcuu_domain::paging::offset(page_no, PER_PAGE),
+        )
         .await?;
     let c = Chrome::new(&ctx, "admin");
     let verified = if q.verify.is_some() {
