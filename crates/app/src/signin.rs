@@ -115,10 +115,10 @@ impl App {
     ) -> Result<SignIn, SignInError> {
         let email = email.trim().to_lowercase();
         let user = match users::find_by_email(&self.db, &email).await? {
-            Some(u) if u.disabled_at.is_none() => u,
+            Some(u) if u.active() => u,
             _ => {
                 verify_password(password.to_string(), dummy_hash().to_string()).await;
-                tracing::info!(%email, "sign-in failed: unknown or disabled account");
+                tracing::info!(%email, "sign-in failed: unknown, disabled or archived account");
                 return Err(SignInError::Failed);
             }
         };
@@ -229,7 +229,7 @@ impl App {
             .filter(|s| s.mfa_pending)
             .ok_or(SignInError::Failed)?;
         let user = users::get(&self.db, ungcuu_domain::UserId(session.user_id)).await?;
-        if user.disabled_at.is_some() {
+        if !user.active() {
             return Err(SignInError::Failed);
         }
         if let Some(until) = user.locked_until.filter(|u| *u > t) {
@@ -288,7 +288,7 @@ impl App {
             return Ok(None);
         };
         let user = users::get(&self.db, ungcuu_domain::UserId(s.user_id)).await?;
-        if user.disabled_at.is_some() {
+        if !user.active() {
             return Ok(None);
         }
         // Write the new expiry at most once a minute, not on every request.

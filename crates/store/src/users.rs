@@ -25,7 +25,17 @@ pub struct User {
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// The user's organisation is archived: its people no longer act in the system.
+    pub org_archived: bool,
     pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// Whether the account may sign in and keep its sessions: not disabled, and its
+    /// organisation not archived.
+    pub fn active(&self) -> bool {
+        self.disabled_at.is_none() && !self.org_archived
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +54,7 @@ struct Row {
     failed_logins: i64,
     locked_until: Option<DateTime<Utc>>,
     disabled_at: Option<DateTime<Utc>>,
+    org_archived: bool,
     created_at: DateTime<Utc>,
 }
 
@@ -72,6 +83,7 @@ impl TryFrom<Row> for User {
             failed_logins: r.failed_logins,
             locked_until: r.locked_until,
             disabled_at: r.disabled_at,
+            org_archived: r.org_archived,
             created_at: r.created_at,
         })
     }
@@ -79,7 +91,7 @@ impl TryFrom<Row> for User {
 
 const SELECT: &str = "SELECT u.id, u.org_id, o.name AS org_name, o.path AS org_path, u.email, u.name, u.role, \
      u.password_hash, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.failed_logins, \
-     u.locked_until, u.disabled_at, u.created_at FROM users u JOIN orgs o ON o.id = u.org_id";
+     u.locked_until, u.disabled_at, o.archived_at IS NOT NULL AS org_archived, u.created_at FROM users u JOIN orgs o ON o.id = u.org_id";
 
 fn one(row: Option<Row>) -> StoreResult<User> {
     row.ok_or(StoreError::NotFound)?.try_into()

@@ -949,3 +949,92 @@ async fn page_numbers_and_dates_at_the_edges_are_answered_not_crashed_on() {
         e.t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
+    for e in envs().await {
+        let cli = ungcuu_app::Actor::cli();
+        let org = e
+            .app
+            .create_org(
+                &cli,
+                &ungcuu_app::orgs::OrgInput {
+                    name: "Sở Xây dựng tỉnh Bắc Ninh".into(),
+                    kind: "department".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        e.app
+            .create_user(
+                &cli,
+                &ungcuu_app::users::UserInput {
+                    name: "Lý Văn Xây".into(),
+                    email: "xd@bn.gov.vn".into(),
+                    org_id: org.id.to_string(),
+                    role: "dau_moi".into(),
+                    password: PW.into(),
+                },
+            )
+            .await
+            .unwrap();
+        let (_, tok) = e
+            .app
+            .create_token(
+                &cli,
+                &ungcuu_app::tokens::TokenInput {
+                    name: "tích hợp".into(),
+                    org_id: org.id.to_string(),
+                },
+            )
+            .await
+            .unwrap();
+        let b = sign_in(&e.router, "xd@bn.gov.vn").await;
+        e.app.set_org_archived(&cli, org.id, true).await.unwrap();
+        // The open session ends...
+        let r = send(
+            &e.router,
+            get("/intake")
+                .header(header::COOKIE, &b.cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", e.t.name);
+        // ...a new sign-in is refused...
+        let login = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
+        let pre = cookie_pair(&login.cookie("ucu_csrf").unwrap());
+        let csrf = hidden_csrf(&login.body);
+        let r = send(
+            &e.router,
+            Request::post("/login")
+                .header(header::COOKIE, &pre)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form(&[
+                    ("_csrf", &csrf),
+                    ("email", "xd@bn.gov.vn"),
+                    ("password", PW),
+                    ("next", "/"),
+                ])))
+                .unwrap(),
+        )
+        .await;
+        assert_ne!(r.status, StatusCode::SEE_OTHER, "{}", e.t.name);
+        assert!(r.cookie("ucu_session").is_none(), "{}", e.t.name);
+        // ...and its API token no longer files.
+        let r = send(
+            &e.router,
+            get("/api/v1/me")
+                .header("authorization", format!("Bearer {tok}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", e.t.name);
+        // Brought back, the account works again.
+        e.app.set_org_archived(&cli, org.id, false).await.unwrap();
+        sign_in(&e.router, "xd@bn.gov.vn").await;
+        e.t.cleanup().await;
+    }
+}
