@@ -156,10 +156,13 @@ impl App {
 
     async fn record_failure(&self, user: &users::User, action: &str) -> SignInError {
         let run = async {
-            let failures = user.failed_logins + 1;
-            let lock = lockout_after(failures).map(|d| now() + d);
             let mut tx = self.db.begin().await?;
-            users::record_failure(&mut tx, user.id, failures, lock).await?;
+            // The count comes back from the database, so each parallel guess sees its own.
+            let failures = users::count_failure(&mut tx, user.id).await?;
+            let lock = lockout_after(failures).map(|d| now() + d);
+            if let Some(until) = lock {
+                users::lock_until(&mut tx, user.id, until).await?;
+            }
             audit::append(
                 &mut tx,
                 login_audit(

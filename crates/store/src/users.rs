@@ -184,15 +184,20 @@ pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool) -> StoreResul
     Ok(())
 }
 
-/// Records a failed sign-in and, when given, the time until which the account is locked.
-pub async fn record_failure(
-    tx: &mut Tx,
-    id: UserId,
-    failures: i64,
-    locked_until: Option<DateTime<Utc>>,
-) -> StoreResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failures).bind(locked_until).bind(id.0).execute(c).await?.rows_affected());
+/// Counts a failed sign-in and returns the count it makes. The increment is the database's
+/// (`failed_logins + 1` under the row's write lock), so parallel guesses each count: a count
+/// read first and written back as read + 1 let nineteen parallel guesses count once.
+pub async fn count_failure(tx: &mut Tx, id: UserId) -> StoreResult<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
+        .bind(id.0).fetch_one(c).await?))
+}
+
+/// Locks the account until `until` (never shortening a longer lock already in place).
+pub async fn lock_until(tx: &mut Tx, id: UserId, until: DateTime<Utc>) -> StoreResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET locked_until = $1 WHERE id = $2 AND (locked_until IS NULL OR locked_until < $1)")
+        .bind(until).bind(id.0).execute(c).await?.rows_affected());
     Ok(())
 }
 

@@ -1038,3 +1038,38 @@ async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
         e.t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn parallel_wrong_passwords_each_count_and_lock_the_account() {
+    for e in envs().await {
+        let guesses = (0..19).map(|i| {
+            let app = e.app.clone();
+            async move {
+                let ip = format!("10.0.0.{i}");
+                app.sign_in("admin@bn.gov.vn", "sai mật khẩu", Some(&ip), None)
+                    .await
+            }
+        });
+        let outcomes = futures::future::join_all(guesses).await;
+        assert!(outcomes.iter().all(|o| o.is_err()), "{}", e.t.name);
+        let u = ungcuu_store::users::find_by_email(&e.app.db, "admin@bn.gov.vn")
+            .await
+            .unwrap()
+            .unwrap();
+        // Every guess that reached the password check counted; a guess that arrived after the
+        // lock was refused by it. Either way the account is locked now.
+        assert!(
+            u.failed_logins >= ungcuu_domain::signin::FREE_FAILURES,
+            "{}: {} failures counted",
+            e.t.name,
+            u.failed_logins
+        );
+        assert!(
+            u.locked_until
+                .is_some_and(|t| t > ungcuu_domain::time::now()),
+            "{}",
+            e.t.name
+        );
+        e.t.cleanup().await;
+    }
+}
