@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use totp_rs::{Algorithm, Secret, TOTP};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Invalid, UserId};
-use ungcuu_store::{audit, users};
+use ungcuu_store::{audit, sessions, users};
 
 const STEP: u64 = 30;
 const RECOVERY_CODES: usize = 10;
@@ -182,14 +182,29 @@ impl App {
         Ok(())
     }
 
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
+    /// Changes the actor's own password and ends their other sessions (a password changed
+    /// because it leaked must also shut out whoever used it); `keep` is the session asking.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> AppResult<()> {
         let user = users::get(&self.db, me(actor)?).await?;
         let new = validate::new_password("user.password", new).map_err(|e| Invalid(vec![e]))?;
         self.check_password(&user, current, "account.password_current")
             .await?;
+        if self.password_matches(&user, &new).await {
+            return Err(Invalid::one("user.password", Reason::Unchanged).into());
+        }
         let hash = crate::signin::hash_password(new).await?;
         let mut tx = self.db.begin().await?;
         users::set_password_hash(&mut tx, user.id, &hash).await?;
+        match keep {
+            Some(k) => sessions::delete_others(&mut tx, user.id, k).await?,
+            None => sessions::delete_for_user(&mut tx, user.id).await?,
+        };
         audit::append(
             &mut tx,
             actor.audit("account.password_change", "user", user.id, None, None),
@@ -205,6 +220,14 @@ impl App {
         password: &str,
         field: &str,
     ) -> AppResult<()> {
+        if self.password_matches(user, password).await {
+            Ok(())
+        } else {
+            Err(Invalid::one(field, Reason::InvalidCode).into())
+        }
+    }
+
+    async fn password_matches(&self, user: &users::User, password: &str) -> bool {
         let (pw, hash) = (password.to_string(), user.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || {
             use argon2::password_hash::{PasswordHash, PasswordVerifier};
@@ -218,11 +241,7 @@ impl App {
         })
         .await
         .unwrap_or(false);
-        if ok {
-            Ok(())
-        } else {
-            Err(Invalid::one(field, Reason::InvalidCode).into())
-        }
+        ok
     }
 }
 

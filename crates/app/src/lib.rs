@@ -35,6 +35,8 @@ use ungcuu_store::Db;
 pub struct AppConfig {
     /// A session ends after this long without use.
     pub session_idle: chrono::Duration,
+    /// A session ends this long after sign-in, however much it is used.
+    pub session_absolute: chrono::Duration,
     /// Issuer name shown in authenticator apps.
     pub totp_issuer: String,
     /// The address people open the app at, for links in mails (`UNGCUU_PUBLIC_URL`).
@@ -56,6 +58,7 @@ impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {
             session_idle: chrono::Duration::hours(12),
+            session_absolute: chrono::Duration::days(7),
             totp_issuer: "ungcuu".into(),
             public_url: "http://127.0.0.1:8080".into(),
             report_days: ungcuu_domain::intake::DEFAULT_REPORT_DAYS,

@@ -290,13 +290,20 @@ impl App {
         let Some(s) = sessions::get(&self.db, &id_hash, t).await? else {
             return Ok(None);
         };
+        // However busy, a session ends a fixed time after sign-in: a stolen cookie kept warm
+        // by its thief does not live for ever.
+        let end = s.created_at + self.cfg.session_absolute;
+        if t >= end {
+            return Ok(None);
+        }
         let user = users::get(&self.db, ungcuu_domain::UserId(s.user_id)).await?;
         if !user.active() {
             return Ok(None);
         }
         // Write the new expiry at most once a minute, not on every request.
         if !s.mfa_pending && t - s.last_seen_at > chrono::Duration::minutes(1) {
-            sessions::touch(&self.db, &id_hash, t, t + self.cfg.session_idle).await?;
+            let expires = (t + self.cfg.session_idle).min(end);
+            sessions::touch(&self.db, &id_hash, t, expires).await?;
         }
         Ok(Some(SessionInfo {
             id_hash,

@@ -42,6 +42,8 @@ pub enum Reason {
     BeforeDetection,
     /// A date or time outside [`YEARS`] (year 0000 or 9999 is a typing slip).
     DateOutOfRange,
+    /// The same as the value it is meant to replace (a new password equal to the old).
+    Unchanged,
     /// The lead of the roster in force is not linked to a user of the system.
     LeadNotUser,
     /// Not a Đội phó or standing member (with an account) on the roster in force.
@@ -117,6 +119,7 @@ impl FieldError {
             Reason::EndBeforeStart => t(lang, "err.end_before_start").to_string(),
             Reason::InFuture => t(lang, "err.in_future").to_string(),
             Reason::BeforeDetection => t(lang, "err.before_detection").to_string(),
+            Reason::Unchanged => t(lang, "err.unchanged").to_string(),
             Reason::DateOutOfRange => t(lang, "err.date_out_of_range")
                 .replace("{from}", &YEARS.start().to_string())
                 .replace("{to}", &YEARS.end().to_string()),

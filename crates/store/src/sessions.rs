@@ -70,6 +70,14 @@ pub async fn delete(tx: &mut Tx, id_hash: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// Ends every session of a user but `keep` (the one that changed the password).
+pub async fn delete_others(tx: &mut Tx, user: UserId, keep: &str) -> StoreResult<u64> {
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user.0).bind(keep).execute(c).await?.rows_affected()),
+    )
+}
+
 /// Ends every session of a user (disabled account, changed second factor).
 pub async fn delete_for_user(tx: &mut Tx, user: UserId) -> StoreResult<u64> {
     Ok(

@@ -140,6 +140,9 @@ pub struct ServeArgs {
     /// A session ends after this many hours without use.
     #[arg(long, env = "UNGCUU_SESSION_TTL_HOURS", default_value_t = 12)]
     pub session_ttl_hours: u32,
+    /// A session ends this many days after sign-in, however much it is used.
+    #[arg(long, env = "UNGCUU_SESSION_MAX_DAYS", default_value_t = 7)]
+    pub session_max_days: u32,
     /// Sign-in attempts allowed per client per minute.
     #[arg(long, env = "UNGCUU_SIGNIN_RATE", default_value_t = 20)]
     pub signin_rate: u32,
@@ -448,6 +451,7 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     db.migrate().await.context("migrate")?;
     let cfg = AppConfig {
         session_idle: chrono::Duration::hours(args.session_ttl_hours.max(1) as i64),
+        session_absolute: chrono::Duration::days(args.session_max_days.max(1) as i64),
         files: ungcuu_files::FileStore::configured(
             args.object_store_url.as_deref(),
             args.files_dir

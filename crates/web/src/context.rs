@@ -16,6 +16,11 @@ use ungcuu_app::signin::SessionInfo;
 use ungcuu_domain::Lang;
 
 pub const SESSION_COOKIE: &str = "ucu_session";
+/// Over TLS the session and pre-sign-in cookies carry the `__Host-` prefix: a browser then
+/// accepts them only when Secure, for the whole site and from this host alone, so a sibling
+/// subdomain cannot plant or overwrite them.
+const SECURE_SESSION_COOKIE: &str = "__Host-ucu_session";
+const SECURE_PRE_CSRF_COOKIE: &str = "__Host-ucu_csrf";
 pub const LANG_COOKIE: &str = "ucu_lang";
 /// Before sign-in there is no session to hold the CSRF token, so it rides in a cookie of its
 /// own and the form echoes it (double submit).
@@ -54,6 +59,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The session cookie's name on this request (prefixed over TLS).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
     /// The CSRF token forms on this page must carry.
     pub fn csrf(&self) -> &str {
         match &self.session {
@@ -125,14 +139,19 @@ pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> R
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes() == b"https"),
     };
-    let session = match cookie_value(headers, SESSION_COOKIE) {
+    let (session_name, pre_name) = if secure {
+        (SECURE_SESSION_COOKIE, SECURE_PRE_CSRF_COOKIE)
+    } else {
+        (SESSION_COOKIE, PRE_CSRF_COOKIE)
+    };
+    let session = match cookie_value(headers, session_name) {
         Some(token) if !token.is_empty() => match st.app.session(token).await {
             Ok(s) => s,
             Err(e) => return PageError::from(e).into_response(),
         },
         _ => None,
     };
-    let existing_pre = cookie_value(headers, PRE_CSRF_COOKIE)
+    let existing_pre = cookie_value(headers, pre_name)
         .filter(|v| v.len() >= 20)
         .map(str::to_string);
     let new_pre = existing_pre.is_none().then(|| {
@@ -147,7 +166,7 @@ pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> R
         secure,
         path: req.uri().path().to_string(),
     };
-    let set_pre = new_pre.map(|v| ctx.cookie(PRE_CSRF_COOKIE, &v, None));
+    let set_pre = new_pre.map(|v| ctx.cookie(pre_name, &v, None));
     req.extensions_mut().insert(ctx);
     let mut res = next.run(req).await;
     if let Some(c) = set_pre {

@@ -679,7 +679,13 @@ async fn cookies_are_secure_behind_a_tls_proxy() {
             .unwrap(),
     )
     .await;
-    assert!(r.cookie("ucu_csrf").unwrap().contains("; Secure"));
+    // Over TLS the cookie carries the __Host- prefix (Secure, Path=/, no Domain).
+    let pre = r.cookie("__Host-ucu_csrf").unwrap();
+    assert!(
+        pre.contains("; Secure") && pre.contains("Path=/") && !pre.contains("Domain"),
+        "{pre}"
+    );
+    assert!(r.cookie("ucu_csrf").is_none());
     let r = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
     assert!(!r.cookie("ucu_csrf").unwrap().contains("Secure"));
     e.t.cleanup().await;
@@ -1070,6 +1076,65 @@ async fn parallel_wrong_passwords_each_count_and_lock_the_account() {
             "{}",
             e.t.name
         );
+        e.t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_changed_password_ends_the_other_sessions_and_every_session_has_an_end() {
+    for e in envs().await {
+        let a = sign_in(&e.router, "admin@bn.gov.vn").await;
+        let b = sign_in(&e.router, "admin@bn.gov.vn").await;
+        let opens = |br: &Browser| {
+            let req = get("/admin")
+                .header(header::COOKIE, &br.cookies)
+                .body(Body::empty())
+                .unwrap();
+            let router = e.router.clone();
+            async move { send(&router, req).await.status == StatusCode::OK }
+        };
+        // The same password again is refused, naming the field; nothing ends.
+        let r = send(
+            &e.router,
+            post_form(
+                &a,
+                "/account/password",
+                &[("password", PW), ("new_password", PW)],
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", e.t.name);
+        assert!(r.body.contains("phải khác"), "{}", r.body);
+        assert!(opens(&b).await, "{}", e.t.name);
+        // A new one ends the other session and keeps this one.
+        let fresh = "một mật khẩu mới đủ dài 2027";
+        let r = send(
+            &e.router,
+            post_form(
+                &a,
+                "/account/password",
+                &[("password", PW), ("new_password", fresh)],
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", e.t.name, r.body);
+        assert!(
+            opens(&a).await,
+            "{}: the session that changed it stays",
+            e.t.name
+        );
+        assert!(!opens(&b).await, "{}: the other session ended", e.t.name);
+        // However busy, a session ends seven days after sign-in.
+        let sql = "UPDATE sessions SET created_at = '2000-01-01T00:00:00Z'";
+        match &e.app.db {
+            ungcuu_store::Db::Sqlite { write, .. } => {
+                sqlx::query(sql).execute(write).await.unwrap();
+            }
+            ungcuu_store::Db::Postgres { pool, .. } => {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+        }
+        assert!(!opens(&a).await, "{}: past its absolute end", e.t.name);
         e.t.cleanup().await;
     }
 }

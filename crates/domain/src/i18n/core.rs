@@ -461,6 +461,11 @@ pub static ENTRIES: &[(&str, &str, &str)] = &[
         "cannot be in the future",
     ),
     (
+        "err.unchanged",
+        "phải khác giá trị hiện tại",
+        "must differ from the current one",
+    ),
+    (
         "err.before_detection",
         "không thể trước thời điểm phát hiện sự cố",
         "cannot be before the incident was detected",

@@ -172,7 +172,12 @@ async fn password(
 ) -> PageResult {
     match st
         .app
-        .change_password(&actor, &f.password, &f.new_password)
+        .change_password(
+            &actor,
+            &f.password,
+            &f.new_password,
+            ctx.session.as_ref().map(|s| s.id_hash.as_str()),
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account/security?password_changed=1").into_response()),

@@ -1,7 +1,7 @@
 //! Signing in and out, the second factor, the language switch.
 
 use super::Posted;
-use crate::context::{LANG_COOKIE, SESSION_COOKIE, safe_next};
+use crate::context::{LANG_COOKIE, safe_next};
 use crate::error::{PageError, PageResult};
 use crate::render::{Chrome, page};
 use crate::{AppState, Ctx};
@@ -75,7 +75,10 @@ struct LoginForm {
 }
 
 fn session_cookie(ctx: &Ctx, token: &str) -> (axum::http::HeaderName, axum::http::HeaderValue) {
-    (SET_COOKIE, ctx.cookie(SESSION_COOKIE, token, None))
+    (
+        SET_COOKIE,
+        ctx.cookie(ctx.session_cookie_name(), token, None),
+    )
 }
 
 async fn login(
@@ -154,7 +157,7 @@ async fn totp(
     if let Err(secs) = st.limits.signin.check(&ctx.ip) {
         return Err(PageError::RateLimited(secs));
     }
-    let token = crate::context::cookie_value(&headers, SESSION_COOKIE)
+    let token = crate::context::cookie_value(&headers, ctx.session_cookie_name())
         .unwrap_or_default()
         .to_string();
     if !pending(&ctx) {
@@ -187,7 +190,10 @@ async fn logout(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         return Err(e.into());
     }
     Ok((
-        [(SET_COOKIE, ctx.cookie(SESSION_COOKIE, "", Some(0)))],
+        [(
+            SET_COOKIE,
+            ctx.cookie(ctx.session_cookie_name(), "", Some(0)),
+        )],
         Redirect::to("/login"),
     )
         .into_response())
