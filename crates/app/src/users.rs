@@ -347,6 +347,7 @@ mod tests {
             failed_logins: 3,
             locked_until: None,
             disabled_at: None,
+            org_archived: false,
             created_at: at,
         };
         let v = serde_json::to_value(UserView::from(&u)).unwrap();
