@@ -5,6 +5,7 @@ use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use ungcuu_domain::documents::DocState;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FinalReportRow {
@@ -53,8 +54,8 @@ pub struct DocumentRow {
     pub issuing_body: String,
     pub type_code: String,
     pub title: String,
-    /// draft | issued
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: DocState,
     pub report_id: Option<i64>,
     pub corrects_document_id: Option<i64>,
     pub upper_coordination: bool,

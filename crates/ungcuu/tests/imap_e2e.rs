@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 use ungcuu_app::{Actor, App, AppConfig};
+use ungcuu_domain::intake::Channel;
 use ungcuu_store::testing::TestDb;
 use ungcuu_store::{Db, inbox, reports};
 
@@ -428,7 +429,7 @@ async fn story(t: TestDb) {
         .unwrap()
         .unwrap();
     let r1 = reports::get(&db, row1.report_id.unwrap()).await.unwrap();
-    assert_eq!(r1.channel, "email");
+    assert_eq!(r1.channel, Channel::Email);
     assert!(r1.verified, "from the registered focal point");
     assert_eq!(r1.reporter_org_name, "Sở Tư pháp tỉnh Bắc Ninh");
     assert!(

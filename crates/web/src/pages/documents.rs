@@ -18,7 +18,7 @@ use serde::Deserialize;
 use ungcuu_app::documents::{DraftInput, FinalReportInput, Format, RenderedFile};
 use ungcuu_app::reports::ReporterInput;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::documents::DocKind;
+use ungcuu_domain::documents::{DocKind, DocState};
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Invalid, Lang};
 
@@ -102,8 +102,8 @@ fn doc_row(d: &ungcuu_store::documents::DocumentRow, lang: Lang) -> DocRow {
             .map(|k| t(k.label_key()))
             .unwrap_or(""),
         kind_code: DocKind::parse(&d.kind).map(|k| k.code()).unwrap_or(""),
-        state: t(&format!("doc.state.{}", d.state)),
-        issued: d.state == "issued",
+        state: t(&format!("doc.state.{}", d.state.code())),
+        issued: d.state == DocState::Issued,
         number: d
             .number
             .map(|n| format!("{n}/{}-{}", d.type_code, d.issuing_body))
