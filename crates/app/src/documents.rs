@@ -556,7 +556,7 @@ impl App {
         let issued = store::for_report(&self.db, report.id)
             .await?
             .iter()
-            .any(|d| d.kind == DocKind::FinalReport.code() && d.state == DocState::Issued);
+            .any(|d| d.kind == DocKind::FinalReport && d.state == DocState::Issued);
         if issued {
             return Err(Invalid::one("result", Reason::WrongState).into());
         }
@@ -645,7 +645,7 @@ impl App {
         let row = store::insert_draft(
             &mut tx,
             &store::NewDocument {
-                kind: kind.code(),
+                kind,
                 issuing_body: &body.code,
                 type_code: kind.type_code(),
                 title,
@@ -755,7 +755,7 @@ impl App {
         if doc.state != DocState::Draft {
             return Err(Invalid::one("document", Reason::WrongState).into());
         }
-        let kind = DocKind::parse(&doc.kind).ok_or(AppError::NotFound)?;
+        let kind = doc.kind;
         let now = ungcuu_domain::time::now();
         let (signing, signer_name) = self.signing_for(actor, doc.upper_coordination, now).await?;
         let (_, form, fin) = self.final_report(actor, &report.tracking_code).await?;
@@ -878,7 +878,7 @@ impl App {
         format: Format,
     ) -> AppResult<RenderedFile> {
         let (doc, report) = self.visible_document(actor, id).await?;
-        let kind = DocKind::parse(&doc.kind).ok_or(AppError::NotFound)?;
+        let kind = doc.kind;
         let name = file_name(kind, &report.tracking_code, doc.number, format);
         let bytes = if doc.state == DocState::Issued {
             match format {

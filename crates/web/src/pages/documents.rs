@@ -98,10 +98,8 @@ fn doc_row(d: &ungcuu_store::documents::DocumentRow, lang: Lang) -> DocRow {
     let t = |k: &str| ungcuu_domain::i18n::t(lang, k);
     DocRow {
         id: d.id,
-        kind: DocKind::parse(&d.kind)
-            .map(|k| t(k.label_key()))
-            .unwrap_or(""),
-        kind_code: DocKind::parse(&d.kind).map(|k| k.code()).unwrap_or(""),
+        kind: t(d.kind.label_key()),
+        kind_code: d.kind.code(),
         state: t(&format!("doc.state.{}", d.state.code())),
         issued: d.state == DocState::Issued,
         number: d
