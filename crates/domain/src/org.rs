@@ -143,6 +143,13 @@ impl ContactKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ContactKind::Leader => "contact.kind.leader",
+            ContactKind::Focal => "contact.kind.focal",
+        }
+    }
+
     pub fn is_focal(self) -> bool {
         self == ContactKind::Focal
     }
