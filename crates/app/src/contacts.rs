@@ -4,13 +4,11 @@ use crate::App;
 use crate::access::{Actor, json};
 use crate::error::AppResult;
 use serde::Deserialize;
+use ungcuu_domain::org::ContactKind;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId};
 use ungcuu_store::audit;
 use ungcuu_store::contacts::{self, Contact, NewContact};
-
-/// `leader`: lãnh đạo phụ trách; `focal`: cán bộ đầu mối.
-pub const KINDS: [&str; 2] = ["leader", "focal"];
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -42,9 +40,11 @@ impl App {
         let o = self.get_org(actor, org).await?;
         actor.authorize(Action::EditOrg, Some(&o.path))?;
         let mut bad = Invalid::default();
-        let kind = bad.check(validate::choice("org_contact.kind", &input.kind, |s| {
-            KINDS.contains(&s).then(|| s.to_string())
-        }));
+        let kind = bad.check(validate::choice(
+            "org_contact.kind",
+            &input.kind,
+            ContactKind::parse,
+        ));
         let name = bad.check(validate::line("org_contact.name", &input.name, 120));
         let title = bad.check(validate::optional_line(
             "org_contact.title",
@@ -66,7 +66,7 @@ impl App {
             return Err(bad.into());
         };
         let mut tx = self.db.begin().await?;
-        let before = contacts::current(&mut tx, org, &kind).await?;
+        let before = contacts::current(&mut tx, org, kind).await?;
         if before.as_ref().is_some_and(|b| since < b.since) {
             return Err(Invalid::one("org_contact.since", Reason::EndBeforeStart).into());
         }
@@ -74,7 +74,7 @@ impl App {
             &mut tx,
             org,
             &NewContact {
-                kind: &kind,
+                kind,
                 name: &name,
                 title: title.as_deref(),
                 phone: phone.as_deref(),

@@ -5,9 +5,10 @@
 use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
-use crate::reports::{Channel, ReportContactInput, ReportInput, ReportSystemInput, ReporterInput};
+use crate::reports::{ReportContactInput, ReportInput, ReportSystemInput, ReporterInput};
 use crate::triage::{AcceptInput, VerifyInput};
 use chrono::{Duration, SecondsFormat};
+use ungcuu_domain::intake::Channel;
 
 const FOCAL: &str = "daumoi.sotaichinh@demo.ungcuu.vn";
 const DESK: &str = "thuongtruc@demo.ungcuu.vn";

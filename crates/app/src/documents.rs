@@ -545,7 +545,7 @@ impl App {
         let issued = store::for_report(&self.db, report.id)
             .await?
             .iter()
-            .any(|d| d.kind == DocKind::FinalReport.code() && d.state == DocState::Issued.code());
+            .any(|d| d.kind == DocKind::FinalReport && d.state == DocState::Issued);
         if issued {
             return Err(Invalid::one("result", Reason::WrongState).into());
         }
@@ -614,7 +614,7 @@ impl App {
         }
         if let Some(old) = input.corrects_document_id {
             match store::get(&self.db, old).await {
-                Ok(d) if d.report_id == Some(report.id) && d.state == DocState::Issued.code() => {}
+                Ok(d) if d.report_id == Some(report.id) && d.state == DocState::Issued => {}
                 Ok(_) => bad.push("corrects_document_id", Reason::WrongState),
                 Err(_) => bad.push("corrects_document_id", Reason::NotFound),
             }
@@ -634,7 +634,7 @@ impl App {
         let row = store::insert_draft(
             &mut tx,
             &store::NewDocument {
-                kind: kind.code(),
+                kind,
                 issuing_body: &body.code,
                 type_code: kind.type_code(),
                 title,
@@ -667,7 +667,7 @@ impl App {
         let (doc, report) = self.visible_document(actor, id).await?;
         let path = self.report_org_path(&report).await?;
         let authorized = actor.can(Action::IssueDocument, path.as_ref());
-        let draft = doc.state == DocState::Draft.code();
+        let draft = doc.state == DocState::Draft;
         let may_issue = authorized
             && draft
             && self
@@ -741,10 +741,10 @@ impl App {
         let (doc, report) = self.visible_document(actor, id).await?;
         let path = self.report_org_path(&report).await?;
         actor.authorize(Action::IssueDocument, path.as_ref())?;
-        if doc.state != DocState::Draft.code() {
+        if doc.state != DocState::Draft {
             return Err(Invalid::one("document", Reason::WrongState).into());
         }
-        let kind = DocKind::parse(&doc.kind).ok_or(AppError::NotFound)?;
+        let kind = doc.kind;
         let now = ungcuu_domain::time::now();
         let (signing, signer_name) = self.signing_for(actor, doc.upper_coordination, now).await?;
         let (_, form, fin) = self.final_report(actor, &report.tracking_code).await?;
@@ -867,9 +867,9 @@ impl App {
         format: Format,
     ) -> AppResult<RenderedFile> {
         let (doc, report) = self.visible_document(actor, id).await?;
-        let kind = DocKind::parse(&doc.kind).ok_or(AppError::NotFound)?;
+        let kind = doc.kind;
         let name = file_name(kind, &report.tracking_code, doc.number, format);
-        let bytes = if doc.state == DocState::Issued.code() {
+        let bytes = if doc.state == DocState::Issued {
             match format {
                 Format::Pdf => {
                     let b64 = store::pdf_base64(&self.db, id)
@@ -914,7 +914,7 @@ impl App {
         let path = self.report_org_path(&report).await?;
         actor.authorize(Action::IssueDocument, path.as_ref())?;
         let mut bad = Invalid::default();
-        if doc.state != DocState::Issued.code() {
+        if doc.state != DocState::Issued {
             bad.push("document", Reason::WrongState);
         }
         const MAX: usize = 20 * 1024 * 1024;

@@ -24,14 +24,14 @@ use crate::App;
 use crate::access::Actor;
 use crate::attachments::{AttachmentKind, content_type, file_name};
 use crate::error::{AppError, AppResult};
-use crate::reports::{Channel, Receipt, ReportForm, ReportInput};
+use crate::reports::{Receipt, ReportForm, ReportInput};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use ungcuu_domain::i18n::{Lang, t};
-use ungcuu_domain::intake::VerificationMethod;
+use ungcuu_domain::intake::{Channel, MailStatus, VerificationMethod};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId, Role};
 use ungcuu_store::attachments::{self as files_db, NewAttachment};
@@ -85,8 +85,7 @@ pub struct MailIn {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MailOutcome {
     pub inbox_id: i64,
-    /// report | pending | dismissed
-    pub status: String,
+    pub status: MailStatus,
     pub tracking_code: Option<String>,
     /// The mail had been received before; nothing new was stored.
     pub duplicate: bool,
@@ -570,7 +569,7 @@ impl App {
         };
         Ok(MailOutcome {
             inbox_id: m.id,
-            status: m.status.clone(),
+            status: m.status,
             tracking_code,
             duplicate,
             problems: serde_json::from_str(&m.problems_json).unwrap_or_default(),
@@ -675,9 +674,9 @@ impl App {
         let raw_sha = sha256_hex(&mail.raw);
         let raw_b64 = base64::engine::general_purpose::STANDARD.encode(&mail.raw);
         let status = if report.is_some() {
-            "report"
+            MailStatus::Report
         } else {
-            "pending"
+            MailStatus::Pending
         };
         let row = inbox::insert(
             &mut tx,
@@ -723,13 +722,13 @@ impl App {
         tx.commit().await?;
         tracing::info!(
             inbox = row.id,
-            status,
+            status = status.code(),
             report = report.as_ref().map(|r| r.tracking_code.as_str()),
             "mail received"
         );
         Ok(MailOutcome {
             inbox_id: row.id,
-            status: status.to_string(),
+            status,
             tracking_code: report.map(|r| r.tracking_code),
             duplicate: false,
             problems,
@@ -781,7 +780,7 @@ impl App {
         page: i64,
     ) -> AppResult<(Vec<InboundMail>, i64)> {
         actor.authorize(Action::ReviewInbox, None)?;
-        let status = status.filter(|s| matches!(*s, "pending" | "report" | "dismissed"));
+        let status = status.filter(|s| MailStatus::parse(s).is_some());
         let rows = inbox::list(
             &self.db,
             &InboxFilter {
@@ -831,7 +830,7 @@ impl App {
     async fn pending_item(&self, actor: &Actor, id: i64) -> AppResult<InboundMail> {
         actor.authorize(Action::ReviewInbox, None)?;
         let mail = inbox::get(&self.db, id).await?;
-        if mail.status != "pending" {
+        if !mail.status.is_pending() {
             return Err(Invalid::one("status", Reason::WrongState).into());
         }
         Ok(mail)

@@ -6,7 +6,7 @@ use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use ungcuu_domain::intake::ReportStatus;
+use ungcuu_domain::intake::{Channel, ReportStatus};
 use ungcuu_domain::system::{self as sys, Measure, Service};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
@@ -351,27 +351,6 @@ impl ReportInput {
     }
 }
 
-/// How a report arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Web,
-    Api,
-    Email,
-    Public,
-}
-
-impl Channel {
-    pub fn code(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Api => "api",
-            Channel::Email => "email",
-            Channel::Public => "public",
-        }
-    }
-}
-
 /// What the filer gets back: only after the report is committed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Receipt {
@@ -437,7 +416,7 @@ pub(crate) async fn insert_report(
         &NewReport {
             tracking_code: &code,
             org_id: f.actor.org_id,
-            channel: f.channel.code(),
+            channel: f.channel,
             verified: false,
             confidential: form.confidential,
             reporter_org_name: f.reporter_name,
@@ -634,7 +613,6 @@ impl App {
                 )
                 .map(|d| ((d.num_hours() + 23) / 24).to_string())
                 .unwrap_or_default();
-                let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Received);
                 let row = [
                     r.tracking_code.as_str(),
                     &ungcuu_domain::time::datetime_vn(r.received_at),
@@ -642,7 +620,7 @@ impl App {
                     &r.system_name,
                     &r.security_level.map(|l| l.to_string()).unwrap_or_default(),
                     &ungcuu_domain::time::datetime_vn(r.detected_at),
-                    t(Lang::Vi, status.label_key()),
+                    t(Lang::Vi, r.status.label_key()),
                     yes(r.verified),
                     yes(r.serious),
                     yes(r.confidential),

@@ -4,7 +4,7 @@ use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Deserializer};
-use ungcuu_domain::system::{self as sys, Measure, Service};
+use ungcuu_domain::system::{self as sys, Measure, Service, SystemStatus};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::systems::{self, System, SystemFields, SystemFilter};
@@ -353,9 +353,12 @@ impl App {
         let before = self.get_system(actor, id).await?;
         actor.authorize(Action::EditSystem, Some(&before.owner_path))?;
         let mut tx = self.db.begin().await?;
-        let after =
-            systems::set_status(&mut tx, id, if retired { "retired" } else { "in_service" })
-                .await?;
+        let status = if retired {
+            SystemStatus::Retired
+        } else {
+            SystemStatus::InService
+        };
+        let after = systems::set_status(&mut tx, id, status).await?;
         let action = if retired {
             "system.retire"
         } else {

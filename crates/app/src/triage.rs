@@ -84,7 +84,7 @@ pub struct IncidentView {
 pub struct TrackStatus {
     pub tracking_code: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
-    pub status: String,
+    pub status: ReportStatus,
     pub verified: bool,
     pub incident_code: Option<String>,
     pub incident_state: Option<String>,
@@ -158,7 +158,7 @@ impl App {
             Vec::new()
         };
         let may_split = may_triage
-            && report.status == ReportStatus::Accepted.code()
+            && report.status == ReportStatus::Accepted
             && incident.as_ref().is_some_and(|i| i.reports > 1);
         Ok(ReportView {
             may_verify: actor.can(Action::VerifyReport, path.as_ref()),
@@ -279,8 +279,8 @@ impl App {
         let moved = reports::transition(
             &mut tx,
             report.id,
-            ReportStatus::Received.code(),
-            ReportStatus::Accepted.code(),
+            ReportStatus::Received,
+            ReportStatus::Accepted,
             None,
             Some(incident.id),
         )
@@ -394,8 +394,8 @@ impl App {
         let moved = reports::transition(
             &mut tx,
             report.id,
-            ReportStatus::Accepted.code(),
-            ReportStatus::Accepted.code(),
+            ReportStatus::Accepted,
+            ReportStatus::Accepted,
             None,
             Some(fresh.id),
         )
@@ -436,8 +436,8 @@ impl App {
         let Some(closed) = reports::transition(
             &mut tx,
             report.id,
-            ReportStatus::Received.code(),
-            ReportStatus::NotIncident.code(),
+            ReportStatus::Received,
+            ReportStatus::NotIncident,
             Some(&reason),
             None,
         )

@@ -7,6 +7,7 @@ use ungcuu_app::systems::{SystemInput, SystemQuery};
 use ungcuu_app::users::UserInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::OrgId;
+use ungcuu_domain::system::SystemStatus;
 use ungcuu_store::testing::TestDb;
 
 async fn org(app: &App, name: &str, parent: Option<OrgId>) -> OrgId {
@@ -86,7 +87,7 @@ async fn a_system_keeps_every_field_of_the_form() {
         assert_eq!(back.services, ["web", "database", "other:VPN"]);
         assert_eq!(back.measures, ["firewall", "ids"]);
         assert_eq!(back.os_version.as_deref(), Some("24.04"));
-        assert_eq!(back.status, "in_service");
+        assert_eq!(back.status, SystemStatus::InService);
         t.cleanup().await;
     }
 }
@@ -283,7 +284,7 @@ async fn retiring_hides_a_system_from_the_default_list_but_keeps_it() {
             .await
             .unwrap()
             .0;
-        assert_eq!(all[0].status, "retired");
+        assert_eq!(all[0].status, SystemStatus::Retired);
         let actions: Vec<String> = app
             .audit_page(&Actor::cli(), 2, 0)
             .await

@@ -218,10 +218,31 @@ impl DocState {
     }
 }
 
+crate::code::try_from_code!(DocState, "document state");
+crate::code::try_from_code!(DocKind, "document kind");
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn document_states_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in [DocState::Draft, DocState::Issued] {
+            assert_eq!(DocState::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(DocState::try_from("revoked".to_string()).is_err());
+    }
+
+    #[test]
+    fn document_kinds_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in DocKind::ALL {
+            assert_eq!(DocKind::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(DocKind::try_from("memo".to_string()).is_err());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -19,7 +19,7 @@ pub fn lateness(
 }
 
 /// Where a report stands. It goes to triage only once its sender is verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     /// Waiting for the desk: to verify, then accept or refuse.
@@ -158,10 +158,127 @@ pub fn looks_serious(s: SeriousSigns<'_>) -> bool {
     })
 }
 
+crate::code::try_from_code!(ReportStatus, "report status");
+
+/// How a report arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Api,
+    Email,
+    Public,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Web, Channel::Api, Channel::Email, Channel::Public];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Email => "email",
+            Channel::Public => "public",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Channel> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Channel::Web => "report.channel.web",
+            Channel::Api => "report.channel.api",
+            Channel::Email => "report.channel.email",
+            Channel::Public => "report.channel.public",
+        }
+    }
+}
+
+crate::code::try_from_code!(Channel, "report channel");
+
+/// What became of a mail received at the intake mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    /// Filed as a report, on arrival (`[TBSC]` mail) or by the desk.
+    Report,
+    /// Waiting for the standing desk.
+    Pending,
+    /// Dismissed by the desk, with a note.
+    Dismissed,
+}
+
+impl MailStatus {
+    pub const ALL: [MailStatus; 3] = [
+        MailStatus::Report,
+        MailStatus::Pending,
+        MailStatus::Dismissed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MailStatus::Report => "report",
+            MailStatus::Pending => "pending",
+            MailStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<MailStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            MailStatus::Report => "inbox.status.report",
+            MailStatus::Pending => "inbox.status.pending",
+            MailStatus::Dismissed => "inbox.status.dismissed",
+        }
+    }
+
+    pub fn is_pending(self) -> bool {
+        self == MailStatus::Pending
+    }
+}
+
+crate::code::try_from_code!(MailStatus, "mail status");
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn report_statuses_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in [
+            ReportStatus::Received,
+            ReportStatus::Accepted,
+            ReportStatus::NotIncident,
+        ] {
+            assert_eq!(ReportStatus::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(ReportStatus::try_from("closed".to_string()).is_err());
+    }
+
+    #[test]
+    fn channels_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in Channel::ALL {
+            assert_eq!(Channel::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(Channel::try_from("fax".to_string()).is_err());
+    }
+
+    #[test]
+    fn mail_statuses_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in MailStatus::ALL {
+            assert_eq!(MailStatus::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(MailStatus::try_from("spam".to_string()).is_err());
+    }
 
     fn signs(level: Option<u8>, critical: bool, handled: bool, text: &str) -> bool {
         looks_serious(SeriousSigns {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod code;
 pub mod i18n;
 pub mod ids;
 pub mod org;

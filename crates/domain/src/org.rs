@@ -119,9 +119,56 @@ impl OrgPath {
     }
 }
 
+/// Which of an organisation's two contacts a person is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    /// Lãnh đạo phụ trách.
+    Leader,
+    /// Cán bộ đầu mối.
+    Focal,
+}
+
+impl ContactKind {
+    pub const ALL: [ContactKind; 2] = [ContactKind::Leader, ContactKind::Focal];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ContactKind::Leader => "leader",
+            ContactKind::Focal => "focal",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ContactKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ContactKind::Leader => "contact.kind.leader",
+            ContactKind::Focal => "contact.kind.focal",
+        }
+    }
+
+    pub fn is_focal(self) -> bool {
+        self == ContactKind::Focal
+    }
+}
+
+crate::code::try_from_code!(ContactKind, "contact kind");
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_kinds_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for k in ContactKind::ALL {
+            assert_eq!(ContactKind::try_from(k.code().to_string()), Ok(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.code());
+        }
+        assert!(ContactKind::try_from("deputy".to_string()).is_err());
+    }
 
     #[test]
     fn a_child_path_lies_within_its_parent_but_not_a_sibling_with_a_common_prefix() {

@@ -223,10 +223,49 @@ impl Measure {
     }
 }
 
+/// Whether a system is still in service. A retired system stays in the registry, for the
+/// reports that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemStatus {
+    InService,
+    Retired,
+}
+
+impl SystemStatus {
+    pub const ALL: [SystemStatus; 2] = [SystemStatus::InService, SystemStatus::Retired];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SystemStatus::InService => "in_service",
+            SystemStatus::Retired => "retired",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SystemStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn is_retired(self) -> bool {
+        self == SystemStatus::Retired
+    }
+}
+
+crate::code::try_from_code!(SystemStatus, "system status");
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn system_statuses_read_back_from_their_codes_and_unknown_codes_are_refused() {
+        for v in SystemStatus::ALL {
+            assert_eq!(SystemStatus::try_from(v.code().to_string()), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        }
+        assert!(SystemStatus::try_from("archived".to_string()).is_err());
+    }
 
     #[test]
     fn levels_are_one_to_five() {

@@ -5,6 +5,7 @@ use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use ungcuu_domain::documents::{DocKind, DocState};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FinalReportRow {
@@ -48,13 +49,13 @@ pub async fn final_for_report(db: &Db, report_id: i64) -> StoreResult<Option<Fin
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DocumentRow {
     pub id: i64,
-    /// initial_report | final_report
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: DocKind,
     pub issuing_body: String,
     pub type_code: String,
     pub title: String,
-    /// draft | issued
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: DocState,
     pub report_id: Option<i64>,
     pub corrects_document_id: Option<i64>,
     pub upper_coordination: bool,
@@ -78,7 +79,7 @@ const DOC_COLS: &str = "id, kind, issuing_body, type_code, title, state, report_
      signer_name, signer_prefix, issued_at, created_by, created_at";
 
 pub struct NewDocument<'a> {
-    pub kind: &'a str,
+    pub kind: DocKind,
     pub issuing_body: &'a str,
     pub type_code: &'a str,
     pub title: &'a str,
@@ -97,7 +98,7 @@ pub async fn insert_draft(tx: &mut Tx, d: &NewDocument<'_>) -> StoreResult<Docum
          VALUES ($1,$2,$3,$4,'draft',$5,$6,$7,$8,$9,$10) RETURNING {DOC_COLS}"
     );
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(d.kind).bind(d.issuing_body).bind(d.type_code).bind(d.title).bind(d.report_id)
+        .bind(d.kind.code()).bind(d.issuing_body).bind(d.type_code).bind(d.title).bind(d.report_id)
         .bind(d.corrects_document_id).bind(d.upper_coordination).bind(d.recipients_json)
         .bind(d.created_by).bind(d.created_at).fetch_one(c).await?))
 }

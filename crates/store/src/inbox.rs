@@ -6,6 +6,7 @@ use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use ungcuu_domain::intake::MailStatus;
 
 /// A received mail, without its raw bytes (those are read on their own, see [`raw_base64`]).
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -28,8 +29,8 @@ pub struct InboundMail {
     pub truncated: bool,
     pub malformed: bool,
     pub problems_json: String,
-    /// report | pending | dismissed
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MailStatus,
     pub sender_org_id: Option<i64>,
     pub report_id: Option<i64>,
     pub reviewed_by: Option<String>,
@@ -55,7 +56,7 @@ pub struct NewInboundMail<'a> {
     pub truncated: bool,
     pub malformed: bool,
     pub problems_json: &'a str,
-    pub status: &'a str,
+    pub status: MailStatus,
     pub sender_org_id: Option<i64>,
     pub report_id: Option<i64>,
 }
@@ -76,7 +77,7 @@ pub async fn insert(tx: &mut Tx, m: &NewInboundMail<'_>) -> StoreResult<InboundM
         .bind(m.message_key).bind(m.message_id).bind(m.from_address).bind(m.from_name).bind(m.subject)
         .bind(m.sent_at).bind(m.received_at).bind(m.size_bytes).bind(m.raw_sha256).bind(m.raw_base64)
         .bind(m.body_text).bind(m.tbsc).bind(m.extracted_json).bind(m.attachments_json).bind(m.truncated)
-        .bind(m.malformed).bind(m.problems_json).bind(m.status).bind(m.sender_org_id).bind(m.report_id)
+        .bind(m.malformed).bind(m.problems_json).bind(m.status.code()).bind(m.sender_org_id).bind(m.report_id)
         .fetch_one(c).await?);
     get_in(tx, id).await
 }
@@ -217,7 +218,7 @@ mod tests {
         }
     }
 
-    fn new<'a>(key: &'a str, status: &'a str, at: DateTime<Utc>) -> NewInboundMail<'a> {
+    fn new<'a>(key: &'a str, status: MailStatus, at: DateTime<Utc>) -> NewInboundMail<'a> {
         NewInboundMail {
             message_key: key,
             message_id: Some(key),
@@ -247,16 +248,20 @@ mod tests {
         for t in TestDb::both().await {
             let t0 = Utc::now() - chrono::Duration::minutes(10);
             let mut tx = t.db.begin().await.unwrap();
-            let a = insert(&mut tx, &new("a@x.vn", "dismissed", t0))
+            let a = insert(&mut tx, &new("a@x.vn", MailStatus::Dismissed, t0))
                 .await
                 .unwrap();
             let b = insert(
                 &mut tx,
-                &new("b@x.vn", "pending", t0 + chrono::Duration::minutes(1)),
+                &new(
+                    "b@x.vn",
+                    MailStatus::Pending,
+                    t0 + chrono::Duration::minutes(1),
+                ),
             )
             .await
             .unwrap();
-            let c = insert(&mut tx, &new("c@x.vn", "pending", t0))
+            let c = insert(&mut tx, &new("c@x.vn", MailStatus::Pending, t0))
                 .await
                 .unwrap();
             audit::append(&mut tx, note(a.id)).await.unwrap();
@@ -270,7 +275,7 @@ mod tests {
 
             // The same key again is a unique violation: the caller answers with the first.
             let mut tx = t.db.begin().await.unwrap();
-            let again = insert(&mut tx, &new("a@x.vn", "pending", t0)).await;
+            let again = insert(&mut tx, &new("a@x.vn", MailStatus::Pending, t0)).await;
             assert!(
                 matches!(again, Err(StoreError::Unique(_))),
                 "{}: {again:?}",
@@ -315,7 +320,7 @@ mod tests {
             audit::append(&mut tx, note(b.id)).await.unwrap();
             tx.commit().await.unwrap();
             let b = get(&t.db, b.id).await.unwrap();
-            assert_eq!(b.status, "dismissed");
+            assert_eq!(b.status, MailStatus::Dismissed);
             assert_eq!(b.review_note.as_deref(), Some("thư quảng cáo"));
             assert_eq!(count_pending(&t.db).await.unwrap(), 1);
             t.cleanup().await;

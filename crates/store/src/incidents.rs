@@ -248,6 +248,7 @@ mod tests {
     use crate::orgs::{self, OrgFields};
     use crate::reports::{self, NewReport};
     use crate::testing::{TestDb, note, report};
+    use ungcuu_domain::intake::ReportStatus;
     use ungcuu_domain::org::OrgKind;
 
     fn audited(tx: &mut Tx) -> impl std::future::Future<Output = StoreResult<()>> + '_ {
@@ -314,10 +315,17 @@ mod tests {
                 insert(tx, &n).await.unwrap().id
             }
         };
-        reports::transition(tx, r.id, &r.status, "accepted", None, Some(incident))
-            .await
-            .unwrap()
-            .unwrap();
+        reports::transition(
+            tx,
+            r.id,
+            r.status,
+            ReportStatus::Accepted,
+            None,
+            Some(incident),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         refresh(tx, incident).await.unwrap();
         (r.id, incident)
     }
@@ -407,10 +415,17 @@ mod tests {
 
             // The police's report leaves the hospital's incident for b.
             let mut tx = db.begin().await.unwrap();
-            reports::transition(&mut tx, joined, "accepted", "accepted", None, Some(b))
-                .await
-                .unwrap()
-                .unwrap();
+            reports::transition(
+                &mut tx,
+                joined,
+                ReportStatus::Accepted,
+                ReportStatus::Accepted,
+                None,
+                Some(b),
+            )
+            .await
+            .unwrap()
+            .unwrap();
             refresh(&mut tx, a).await.unwrap();
             refresh(&mut tx, b).await.unwrap();
             // ...and the hospital moves back.

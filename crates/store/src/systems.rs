@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use ungcuu_domain::OrgId;
 use ungcuu_domain::org::OrgPath;
+use ungcuu_domain::system::SystemStatus;
 use ungcuu_domain::text::fold;
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -36,8 +37,7 @@ pub struct System {
     /// `antivirus`, `firewall`, `ids`, `other:…`
     pub measures: Vec<String>,
     pub purpose: Option<String>,
-    /// `in_service` or `retired`.
-    pub status: String,
+    pub status: SystemStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -65,7 +65,8 @@ struct Row {
     services: String,
     measures: String,
     purpose: Option<String>,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: SystemStatus,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -206,9 +207,9 @@ pub async fn update(tx: &mut Tx, id: i64, f: &SystemFields) -> StoreResult<Syste
     get_in(tx, id).await
 }
 
-pub async fn set_status(tx: &mut Tx, id: i64, status: &str) -> StoreResult<System> {
+pub async fn set_status(tx: &mut Tx, id: i64, status: SystemStatus) -> StoreResult<System> {
     on_tx!(tx, c => sqlx::query("UPDATE systems SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status).bind(ungcuu_domain::time::now()).bind(id).execute(c).await?.rows_affected());
+        .bind(status.code()).bind(ungcuu_domain::time::now()).bind(id).execute(c).await?.rows_affected());
     get_in(tx, id).await
 }
 

@@ -37,7 +37,7 @@ pub fn report<'a>(
     NewReport {
         tracking_code: code,
         org_id,
-        channel: "api",
+        channel: ungcuu_domain::intake::Channel::Api,
         verified: true,
         confidential: false,
         reporter_org_name: "Sở Y tế",

@@ -18,6 +18,7 @@ use support::db::count;
 use support::seed::{FOCAL, FORM, Seed, seed};
 use support::server::{Ungcuu, free_port};
 use tokio::net::TcpStream;
+use ungcuu_domain::intake::Channel;
 use ungcuu_store::testing::TestDb;
 use ungcuu_store::{Db, inbox, reports};
 
@@ -318,7 +319,7 @@ async fn story(t: TestDb) {
         .unwrap()
         .unwrap();
     let r1 = reports::get(&db, row1.report_id.unwrap()).await.unwrap();
-    assert_eq!(r1.channel, "email");
+    assert_eq!(r1.channel, Channel::Email);
     assert!(r1.verified, "from the registered focal point");
     assert_eq!(r1.reporter_org_name, "Sở Tư pháp tỉnh Bắc Ninh");
     assert!(

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use support::mail::{headers, plain, smtp_send};
 use support::seed::{DESK, FOCAL, FORM, LEAD, Seed, seed};
 use support::server::{Serve, Ungcuu, free_port};
+use ungcuu_domain::intake::{Channel, MailStatus};
 use ungcuu_store::testing::TestDb;
 use ungcuu_store::{Db, inbox, reports};
 
@@ -101,7 +102,7 @@ async fn story(t: TestDb) {
         t.name
     );
     assert!(r1.org_id.is_some());
-    assert_eq!(r1.channel, "email");
+    assert_eq!(r1.channel, Channel::Email);
     assert_eq!(r1.reporter_org_name, "Sở Tư pháp tỉnh Bắc Ninh");
     assert!(
         r1.description
@@ -112,7 +113,7 @@ async fn story(t: TestDb) {
         "unrecognised lines are kept"
     );
     let row1 = inbox::by_report(&db, r1.id).await.unwrap().unwrap();
-    assert_eq!(row1.status, "report");
+    assert_eq!(row1.status, MailStatus::Report);
 
     // 2. The same Message-ID again (a retry after a lost 250): the same answer, nothing new.
     let again = queued(&smtp_send(&smtp, FOCAL, m1.as_bytes()).await);
@@ -222,7 +223,7 @@ async fn story(t: TestDb) {
     let q8 = queued(&smtp_send(&smtp, "hoi@x.vn", m8.as_bytes()).await);
     assert!(q8.starts_with("inbox-"), "{q8}");
     let row8 = inbox::by_key(&db, "ask-8@x.vn").await.unwrap().unwrap();
-    assert_eq!((row8.status.as_str(), row8.report_id), ("pending", None));
+    assert_eq!((row8.status, row8.report_id), (MailStatus::Pending, None));
 
     // 9. [TBSC] with a bad phone and most fields missing: still a report, the problems named.
     let m9 = format!(

@@ -752,6 +752,44 @@ async fn the_openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["OrgInput"].is_object());
     assert!(doc["components"]["schemas"]["ValidationErrors"].is_object());
+    // Stored codes are enums in the code: the document names their values, and every schema
+    // it points to is in it.
+    for (name, values) in [
+        (
+            "ReportStatus",
+            &["received", "accepted", "not_incident"][..],
+        ),
+        ("Channel", &["web", "api", "email", "public"]),
+        ("ContactKind", &["leader", "focal"]),
+        ("SystemStatus", &["in_service", "retired"]),
+    ] {
+        assert_eq!(
+            doc["components"]["schemas"][name]["enum"],
+            serde_json::json!(values),
+            "{name}"
+        );
+    }
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.to_string());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} dangles"
+        );
+    }
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"

@@ -9,6 +9,7 @@ use common::*;
 use ungcuu_app::Actor;
 use ungcuu_app::mail_intake::MailIn;
 use ungcuu_app::users::UserInput;
+use ungcuu_domain::intake::MailStatus;
 
 async fn desk(e: &Env) {
     let org = e.app.resolve_org("Công an tỉnh Bắc Ninh").await.unwrap();
@@ -97,8 +98,8 @@ async fn the_desk_reads_dismisses_and_files_mail_from_the_mailbox_and_no_one_els
             ))
             .await
             .unwrap();
-        assert_eq!(ask.status, "pending");
-        assert_eq!(tbsc.status, "report");
+        assert_eq!(ask.status, MailStatus::Pending);
+        assert_eq!(tbsc.status, MailStatus::Report);
         assert!(!tbsc.problems.is_empty(), "{tbsc:?}");
 
         let tt = sign_in(&e.router, "tt@bn.gov.vn").await;
@@ -180,7 +181,7 @@ async fn the_desk_reads_dismisses_and_files_mail_from_the_mailbox_and_no_one_els
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", e.t.name, r.body);
         assert!(r.location().starts_with("/intake/SC-"), "{}", r.location());
         let item = e.app.inbox_item(&Actor::cli(), web.inbox_id).await.unwrap();
-        assert_eq!(item.mail.status, "report");
+        assert_eq!(item.mail.status, MailStatus::Report);
         assert_eq!(
             format!("/intake/{}", item.report_code.unwrap()),
             r.location()

@@ -6,6 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
+use ungcuu_domain::intake::Channel;
 
 fn report() -> serde_json::Value {
     serde_json::json!({
@@ -282,7 +283,7 @@ async fn the_web_form_files_a_report_and_names_the_bad_fields_on_both_backends()
             .report_by_code(&ungcuu_app::Actor::cli(), &code)
             .await
             .unwrap();
-        assert_eq!(report.channel, "web");
+        assert_eq!(report.channel, Channel::Web);
         assert_eq!(
             form.detected_at.to_rfc3339(),
             "2026-05-04T01:30:00+00:00",
@@ -338,7 +339,7 @@ async fn the_public_form_keeps_a_report_marked_unverified_and_confidential_repor
         .list_reports(&ungcuu_app::Actor::cli(), &Default::default())
         .await
         .unwrap();
-    assert_eq!(reports[0].channel, "public");
+    assert_eq!(reports[0].channel, Channel::Public);
     // The confirmation tells the public reporter where to follow the report.
     assert!(
         r.body

@@ -11,13 +11,15 @@ use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ungcuu_domain::OrgId;
+use ungcuu_domain::intake::{Channel, ReportStatus};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Report {
     pub id: i64,
     pub tracking_code: String,
     pub org_id: Option<i64>,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub verified: bool,
     pub confidential: bool,
     pub reporter_org_name: String,
@@ -30,8 +32,8 @@ pub struct Report {
     pub received_at: DateTime<Utc>,
     #[serde(skip)]
     pub form_json: String,
-    /// received | accepted | not_incident
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReportStatus,
     /// Why the desk closed it as not an incident.
     pub status_reason: Option<String>,
     pub incident_id: Option<i64>,
@@ -42,7 +44,7 @@ pub struct Report {
 pub struct NewReport<'a> {
     pub tracking_code: &'a str,
     pub org_id: Option<OrgId>,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub verified: bool,
     pub confidential: bool,
     pub reporter_org_name: &'a str,
@@ -77,7 +79,7 @@ pub async fn insert(tx: &mut Tx, r: &NewReport<'_>) -> StoreResult<Report> {
         COLS.replace("r.", "")
     );
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(r.tracking_code).bind(r.org_id.map(|o| o.0)).bind(r.channel).bind(r.verified).bind(r.confidential)
+        .bind(r.tracking_code).bind(r.org_id.map(|o| o.0)).bind(r.channel.code()).bind(r.verified).bind(r.confidential)
         .bind(r.reporter_org_name).bind(r.system_name).bind(r.description).bind(r.security_level).bind(r.handled)
         .bind(r.detected_at).bind(r.reported_at).bind(r.received_at).bind(r.form_json).bind(r.serious).bind(r.search)
         .fetch_one(c).await?))
@@ -136,14 +138,14 @@ pub async fn set_verified(tx: &mut Tx, id: i64) -> StoreResult<()> {
 pub async fn transition(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: ReportStatus,
+    to: ReportStatus,
     reason: Option<&str>,
     incident_id: Option<i64>,
 ) -> StoreResult<Option<Report>> {
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE reports SET status = $1, status_reason = $2, incident_id = $3 WHERE id = $4 AND status = $5")
-        .bind(to).bind(reason).bind(incident_id).bind(id).bind(from).execute(c).await?.rows_affected());
+        .bind(to.code()).bind(reason).bind(incident_id).bind(id).bind(from.code()).execute(c).await?.rows_affected());
     if n == 0 {
         return Ok(None);
     }

@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use ungcuu_app::reports::{Channel, Receipt, ReportForm, ReportInput};
+use ungcuu_app::reports::{Receipt, ReportForm, ReportInput};
+use ungcuu_domain::intake::Channel;
 use ungcuu_store::reports::{Report, Verification};
 use utoipa::ToSchema;
 
@@ -52,7 +53,7 @@ pub async fn get(State(st): State<AppState>, c: Caller, Path(code): Path<String>
             .incident
             .as_ref()
             .map(|i| i.state.clone())
-            .unwrap_or_else(|| v.report.status.clone()),
+            .unwrap_or_else(|| v.report.status.code().to_string()),
         incident_code: v.incident.map(|i| i.code),
         report: v.report,
         form: v.form,

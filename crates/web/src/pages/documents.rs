@@ -18,7 +18,7 @@ use serde::Deserialize;
 use ungcuu_app::documents::{DraftInput, FinalReportInput, Format, RenderedFile};
 use ungcuu_app::reports::ReporterInput;
 use ungcuu_app::{Actor, AppError};
-use ungcuu_domain::documents::DocKind;
+use ungcuu_domain::documents::{DocKind, DocState};
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Invalid, Lang};
 
@@ -98,12 +98,10 @@ fn doc_row(d: &ungcuu_store::documents::DocumentRow, lang: Lang) -> DocRow {
     let t = |k: &str| ungcuu_domain::i18n::t(lang, k);
     DocRow {
         id: d.id,
-        kind: DocKind::parse(&d.kind)
-            .map(|k| t(k.label_key()))
-            .unwrap_or(""),
-        kind_code: DocKind::parse(&d.kind).map(|k| k.code()).unwrap_or(""),
-        state: t(&format!("doc.state.{}", d.state)),
-        issued: d.state == "issued",
+        kind: t(d.kind.label_key()),
+        kind_code: d.kind.code(),
+        state: t(&format!("doc.state.{}", d.state.code())),
+        issued: d.state == DocState::Issued,
         number: d
             .number
             .map(|n| format!("{n}/{}-{}", d.type_code, d.issuing_body))

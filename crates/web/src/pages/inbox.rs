@@ -40,14 +40,6 @@ pub struct Row {
     pub problems: usize,
 }
 
-fn status_key(status: &str) -> &'static str {
-    match status {
-        "pending" => "inbox.status.pending",
-        "report" => "inbox.status.report",
-        _ => "inbox.status.dismissed",
-    }
-}
-
 #[derive(Template)]
 #[template(path = "inbox/list.html")]
 struct List {
@@ -80,8 +72,8 @@ async fn list(
             received: when(&m.received_at),
             from: m.from_address.unwrap_or_default(),
             subject: m.subject,
-            status_key: status_key(&m.status),
-            pending: m.status == "pending",
+            status_key: m.status.label_key(),
+            pending: m.status.is_pending(),
             tbsc: m.tbsc,
             problems: serde_json::from_str::<Vec<serde_json::Value>>(&m.problems_json)
                 .map(|p| p.len())
@@ -135,7 +127,7 @@ fn item_page(ctx: &Ctx, i: InboxItem, errors: FormErrors, reason: String) -> Ite
         received: when(&i.mail.received_at),
         sent: i.mail.sent_at.as_ref().map(when).unwrap_or_default(),
         size: ungcuu_app::attachments::human_size(i.mail.size_bytes.max(0) as u64),
-        status_key: status_key(&i.mail.status),
+        status_key: i.mail.status.label_key(),
         problems: i
             .problems
             .iter()
@@ -350,7 +342,7 @@ async fn file_form(
     Path(id): Path<i64>,
 ) -> PageResult {
     let i = st.app.inbox_item(&actor, id).await?;
-    if i.mail.status != "pending" {
+    if !i.mail.status.is_pending() {
         return Ok(Redirect::to(&format!("/inbox/{id}")).into_response());
     }
     let v = form_values(&i.prefill);

@@ -13,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use ungcuu_app::reports::{Channel, Receipt, ReportInput, ReportQuery};
+use ungcuu_app::reports::{Receipt, ReportInput, ReportQuery};
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError, Rights};
-use ungcuu_domain::intake::ReportStatus;
+use ungcuu_domain::intake::{Channel, ReportStatus};
 use ungcuu_store::reports::Report;
 
 pub fn routes() -> Router<AppState> {
@@ -219,7 +219,7 @@ async fn prefill(
         let contacts = st.app.list_contacts(actor, org_id).await?;
         if let Some(f) = contacts
             .iter()
-            .find(|c| c.kind == "focal" && c.until.is_none())
+            .find(|c| c.kind.is_focal() && c.until.is_none())
         {
             put("contact.name", f.name.clone());
             put("contact.title", f.title.clone().unwrap_or_default());
@@ -456,15 +456,13 @@ pub fn report_row(c: &Chrome, r: Report, days: i64) -> ReportRow {
         detected: when(&r.detected_at),
         verified: r.verified,
         confidential: r.confidential,
-        public: r.channel == "public",
+        public: r.channel == Channel::Public,
         serious: r.serious,
         level: r
             .security_level
             .map(|l| l.to_string())
             .unwrap_or_else(|| "—".into()),
-        status_key: ReportStatus::parse(&r.status)
-            .unwrap_or(ReportStatus::Received)
-            .label_key(),
+        status_key: r.status.label_key(),
         code: r.tracking_code,
         reporter: r.reporter_org_name,
         system: r.system_name,

@@ -17,6 +17,7 @@ use ungcuu_app::contacts::ContactInput;
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::OrgId;
+use ungcuu_domain::org::ContactKind;
 use ungcuu_store::orgs::Org;
 
 pub fn routes() -> Router<AppState> {
@@ -144,7 +145,7 @@ async fn render_org(
     let (org, contacts, systems, systems_total, parent, children) = run.await?;
     let c = Chrome::new(ctx, "registry").with_notice(notice);
     let row = |x: &ungcuu_store::contacts::Contact| ContactRow {
-        kind: c.t(&format!("contact.kind.{}", x.kind)),
+        kind: c.t(x.kind.label_key()),
         name: x.name.clone(),
         title: x.title.clone().unwrap_or_default(),
         phone: x.phone.clone().unwrap_or_default(),
@@ -171,7 +172,7 @@ async fn render_org(
                 .map(|l| l.to_string())
                 .unwrap_or_else(|| "—".into()),
             critical: s.critical,
-            retired: s.status == "retired",
+            retired: s.status.is_retired(),
             name: s.name,
         })
         .collect();

@@ -143,7 +143,7 @@ fn row(s: System) -> Row {
             .map(|l| l.to_string())
             .unwrap_or_else(|| "—".into()),
         critical: s.critical,
-        retired: s.status == "retired",
+        retired: s.status.is_retired(),
         domains: s.domains.join(", "),
         owner: s.owner_name,
         name: s.name,

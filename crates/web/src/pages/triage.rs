@@ -260,10 +260,8 @@ async fn render_detail(
 ) -> PageResult {
     let v = st.app.report_view(actor, code).await?;
     let c = Chrome::new(ctx, "intake").with_notice(None);
-    let status_key = ReportStatus::parse(&v.report.status)
-        .unwrap_or(ReportStatus::Received)
-        .label_key();
-    let received_state = v.report.status == ReportStatus::Received.code();
+    let status_key = v.report.status.label_key();
+    let received_state = v.report.status == ReportStatus::Received;
     let can_triage = v.may_triage;
     let can_split = v.may_split;
     let verifications = v
@@ -283,7 +281,7 @@ async fn render_detail(
     let d = Detail {
         lines: lines(&c, &v),
         status_key,
-        channel_key: format!("report.channel.{}", v.report.channel),
+        channel_key: v.report.channel.label_key().to_string(),
         received: when(&v.report.received_at),
         detected: when(&v.report.detected_at),
         methods: VerificationMethod::ALL
@@ -615,7 +613,7 @@ async fn track(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>
     };
     let status_key = found
         .as_ref()
-        .and_then(|f| ReportStatus::parse(&f.status))
+        .map(|f| f.status)
         .unwrap_or(ReportStatus::Received)
         .label_key();
     let received = found
