@@ -33,7 +33,7 @@ impl Actor {
         }
     }
 
-    pub fn from_user(u: &ungcuu_store::users::User) -> Actor {
+    pub fn from_user(u: &ungcuu_store::accounts::users::User) -> Actor {
         Actor {
             user_id: Some(u.id),
             label: u.email.clone(),
@@ -45,7 +45,7 @@ impl Actor {
     }
 
     /// A machine client acts as the focal point of the token's organisation.
-    pub fn from_token(t: &ungcuu_store::tokens::ApiToken) -> Actor {
+    pub fn from_token(t: &ungcuu_store::accounts::tokens::ApiToken) -> Actor {
         Actor {
             user_id: None,
             label: format!("token:{}", t.id),
@@ -82,11 +82,11 @@ impl Actor {
     }
 
     /// Which confidential reports a list may show this actor.
-    pub fn confidential_scope(&self) -> ungcuu_store::reports::Confidential {
+    pub fn confidential_scope(&self) -> ungcuu_store::intake::reports::Confidential {
         if authz::sees_confidential(self.role) {
-            ungcuu_store::reports::Confidential::All
+            ungcuu_store::intake::reports::Confidential::All
         } else {
-            ungcuu_store::reports::Confidential::OnlyOf(self.org_id)
+            ungcuu_store::intake::reports::Confidential::OnlyOf(self.org_id)
         }
     }
 

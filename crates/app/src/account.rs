@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use totp_rs::{Algorithm, Secret, TOTP};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Invalid, UserId};
-use ungcuu_store::{audit, sessions, users};
+use ungcuu_store::{accounts::sessions, accounts::users, audit};
 
 const STEP: u64 = 30;
 const RECOVERY_CODES: usize = 10;

@@ -16,9 +16,9 @@ use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_files::{ByteStream, Bytes, FileError, FileStore, SourceError, Stored};
-use ungcuu_store::attachments::{self, Attachment, NewAttachment};
 use ungcuu_store::audit;
-use ungcuu_store::reports::Report;
+use ungcuu_store::intake::attachments::{self, Attachment, NewAttachment};
+use ungcuu_store::intake::reports::Report;
 
 /// The default largest attachment: 50 MiB (`UNGCUU_ATTACHMENT_MAX_BYTES`).
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -265,7 +265,11 @@ impl App {
     async fn attachable_report(&self, actor: &Actor, code: &str) -> AppResult<Report> {
         let report = self.visible_report(actor, code).await?;
         let path = match report.org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
+            Some(o) => Some(
+                ungcuu_store::registry::orgs::get(&self.db, OrgId(o))
+                    .await?
+                    .path,
+            ),
             None => None,
         };
         actor.authorize(Action::FileReport, path.as_ref())?;

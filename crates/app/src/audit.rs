@@ -25,8 +25,8 @@ impl App {
 
     pub async fn dashboard_counts(&self, actor: &Actor) -> AppResult<(i64, i64, Option<i64>)> {
         actor.authorize(Action::ViewDashboard, None)?;
-        let orgs = ungcuu_store::orgs::count(&self.db).await?;
-        let users = ungcuu_store::users::count(&self.db).await?;
+        let orgs = ungcuu_store::registry::orgs::count(&self.db).await?;
+        let users = ungcuu_store::accounts::users::count(&self.db).await?;
         let audit = if actor.can(Action::ViewAudit, None) {
             Some(ungcuu_store::audit::count(&self.db).await?)
         } else {

@@ -8,7 +8,7 @@ use ungcuu_domain::org::ContactKind;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId};
 use ungcuu_store::audit;
-use ungcuu_store::contacts::{self, Contact, NewContact};
+use ungcuu_store::registry::contacts::{self, Contact, NewContact};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]

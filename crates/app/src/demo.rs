@@ -240,7 +240,7 @@ impl App {
     /// Loads the demo province into an empty database. Refuses when organisations exist, so
     /// it can never mix demo rows into real data.
     pub async fn load_demo(&self) -> AppResult<Option<DemoSummary>> {
-        if ungcuu_store::orgs::count(&self.db).await? > 0 {
+        if ungcuu_store::registry::orgs::count(&self.db).await? > 0 {
             return Ok(None);
         }
         let cli = Actor::cli();
@@ -328,7 +328,7 @@ impl App {
     /// On a database with no users: creates the response team's organisation (if needed)
     /// and a first administrator with a random password, returned to be printed once.
     pub async fn ensure_first_admin(&self) -> AppResult<Option<(String, String)>> {
-        if ungcuu_store::users::count(&self.db).await? > 0 {
+        if ungcuu_store::accounts::users::count(&self.db).await? > 0 {
             return Ok(None);
         }
         let cli = Actor::cli();
@@ -581,7 +581,7 @@ impl App {
                     Err(_) => String::new(),
                 };
                 let user_id = match account {
-                    Some(email) => ungcuu_store::users::find_by_email(&self.db, email)
+                    Some(email) => ungcuu_store::accounts::users::find_by_email(&self.db, email)
                         .await?
                         .map(|u| u.id.to_string())
                         .unwrap_or_default(),
@@ -610,9 +610,10 @@ impl App {
             };
             self.issue_roster(cli, &input).await?;
         }
-        let deputy = ungcuu_store::users::find_by_email(&self.db, "doipho@demo.ungcuu.vn")
-            .await?
-            .ok_or(crate::AppError::NotFound)?;
+        let deputy =
+            ungcuu_store::accounts::users::find_by_email(&self.db, "doipho@demo.ungcuu.vn")
+                .await?
+                .ok_or(crate::AppError::NotFound)?;
         let today = today_vn();
         let day = |d: chrono::NaiveDate, hm: &str| format!("{}T{hm}", d.format("%Y-%m-%d"));
         self.create_delegation(

@@ -62,7 +62,7 @@ fn report(
 impl App {
     pub(crate) async fn load_demo_reports(&self) -> AppResult<()> {
         let user = |email: &'static str| async move {
-            let u = ungcuu_store::users::find_by_email(&self.db, email)
+            let u = ungcuu_store::accounts::users::find_by_email(&self.db, email)
                 .await?
                 .ok_or(crate::AppError::NotFound)?;
             AppResult::Ok(Actor::from_user(&u))

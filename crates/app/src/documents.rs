@@ -22,7 +22,7 @@ use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::audit;
 use ungcuu_store::documents::{self as store, DocumentRow, FinalReportRow, SignedCopy};
-use ungcuu_store::reports::{self as report_store, Report};
+use ungcuu_store::intake::reports::{self as report_store, Report};
 
 /// The body that issues the team's documents: named top left, abbreviated in the number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -500,7 +500,11 @@ impl App {
         report: &Report,
     ) -> AppResult<Option<ungcuu_domain::org::OrgPath>> {
         Ok(match report.org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
+            Some(o) => Some(
+                ungcuu_store::registry::orgs::get(&self.db, OrgId(o))
+                    .await?
+                    .path,
+            ),
             None => None,
         })
     }
@@ -718,7 +722,8 @@ impl App {
         at: DateTime<Utc>,
     ) -> AppResult<(rules::Signing, String)> {
         let user = actor.user_id.ok_or(AppError::Forbidden)?;
-        let roster = ungcuu_store::roster::in_force(&self.db, crate::roster::date_vn(at)).await?;
+        let roster =
+            ungcuu_store::registry::roster::in_force(&self.db, crate::roster::date_vn(at)).await?;
         let member = roster
             .as_ref()
             .and_then(|r| r.member_for_user(user))

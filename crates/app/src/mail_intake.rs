@@ -34,9 +34,9 @@ use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::intake::{Channel, MailStatus, VerificationMethod};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId, Role};
-use ungcuu_store::attachments::{self as files_db, NewAttachment};
-use ungcuu_store::inbox::{self, InboundMail, InboxFilter, NewInboundMail};
-use ungcuu_store::reports::{self, Report};
+use ungcuu_store::intake::attachments::{self as files_db, NewAttachment};
+use ungcuu_store::intake::inbox::{self, InboundMail, InboxFilter, NewInboundMail};
+use ungcuu_store::intake::reports::{self, Report};
 use ungcuu_store::{StoreError, Tx, audit};
 
 /// A file attached to a mail, decoded.
@@ -631,7 +631,7 @@ impl App {
         };
         // One organisation or none: an address registered to two cannot say which it speaks for.
         let org = match orgs.as_slice() {
-            [one] => Some(ungcuu_store::orgs::get_in(&mut tx, OrgId(*one)).await?),
+            [one] => Some(ungcuu_store::registry::orgs::get_in(&mut tx, OrgId(*one)).await?),
             _ => None,
         };
         let actor = mail_actor(
@@ -742,7 +742,7 @@ impl App {
         &self,
         input: &mut ReportInput,
         sender: Option<&str>,
-        org: Option<&ungcuu_store::orgs::Org>,
+        org: Option<&ungcuu_store::registry::orgs::Org>,
     ) -> AppResult<()> {
         fn fill(slot: &mut String, v: Option<&str>) {
             if slot.trim().is_empty()
@@ -757,7 +757,7 @@ impl App {
             fill(&mut input.reporter.address, o.address.as_deref());
             fill(&mut input.reporter.phone, o.phone.as_deref());
             fill(&mut input.reporter.email, o.email.as_deref());
-            let contacts = ungcuu_store::contacts::list(&self.db, o.id).await?;
+            let contacts = ungcuu_store::registry::contacts::list(&self.db, o.id).await?;
             if let Some(c) = contacts.iter().find(|c| {
                 c.until.is_none()
                     && c.email
@@ -805,7 +805,11 @@ impl App {
             None => None,
         };
         let sender_org_name = match mail.sender_org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.name),
+            Some(o) => Some(
+                ungcuu_store::registry::orgs::get(&self.db, OrgId(o))
+                    .await?
+                    .name,
+            ),
             None => None,
         };
         Ok(InboxItem {

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use serde_json::json;
 use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::{Role, authz};
-use ungcuu_store::reports::Report;
+use ungcuu_store::intake::reports::Report;
 use ungcuu_store::{Tx, notifications, outbox};
 
 /// The roles told at once of every new report.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use ungcuu_domain::org::tree_order;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, OrgKind};
-use ungcuu_store::orgs::{self, Org, OrgFields, OrgFilter};
+use ungcuu_store::registry::orgs::{self, Org, OrgFields, OrgFilter};
 use ungcuu_store::{Tx, audit};
 
 /// An organisation as typed into a form, the API or the CLI: raw text, checked here.

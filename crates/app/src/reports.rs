@@ -11,8 +11,8 @@ use ungcuu_domain::system::{self as sys, Measure, Service};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
 use ungcuu_store::audit;
-use ungcuu_store::reports::{self, NewReport, Report};
-use ungcuu_store::systems::SystemSigns;
+use ungcuu_store::intake::reports::{self, NewReport, Report};
+use ungcuu_store::registry::systems::SystemSigns;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -479,7 +479,7 @@ pub(crate) async fn registry(
     org: Option<OrgId>,
 ) -> AppResult<Vec<SystemSigns>> {
     Ok(match org {
-        Some(org) => ungcuu_store::systems::signs_for_org(db, org).await?,
+        Some(org) => ungcuu_store::registry::systems::signs_for_org(db, org).await?,
         None => Vec::new(),
     })
 }
@@ -601,7 +601,7 @@ impl App {
         let header: Vec<&str> = header.iter().map(|k| t(Lang::Vi, k)).collect();
         let mut rows: Vec<Vec<String>> = Vec::new();
         let incidents: std::collections::HashMap<i64, String> =
-            ungcuu_store::incidents::codes(&self.db).await?;
+            ungcuu_store::response::incidents::codes(&self.db).await?;
         loop {
             let page = reports::list(&self.db, &filter).await?;
             for r in &page {

@@ -16,8 +16,10 @@ use ungcuu_domain::ids::{DelegationId, RosterId};
 use ungcuu_domain::roster::{MemberRole, check_one_lead, instant, member_field};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId, Role, UserId};
-use ungcuu_store::roster::{self, Delegation, NewDelegation, NewMember, NewRoster, Roster};
-use ungcuu_store::{StoreError, audit, orgs, users};
+use ungcuu_store::registry::roster::{
+    self, Delegation, NewDelegation, NewMember, NewRoster, Roster,
+};
+use ungcuu_store::{StoreError, accounts::users, audit, registry::orgs};
 
 /// The most member rows one decision may carry.
 pub const MEMBERS_MAX: usize = 200;

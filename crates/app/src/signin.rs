@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use ungcuu_domain::signin::lockout_after;
 use ungcuu_domain::time::now;
 use ungcuu_store::audit::{self, NewAudit};
-use ungcuu_store::{sessions, users};
+use ungcuu_store::{accounts::sessions, accounts::users};
 
 /// Hashes a password with argon2id off the async runtime (it is deliberately slow).
 pub async fn hash_password(password: String) -> AppResult<String> {
@@ -333,7 +333,9 @@ impl App {
 
     /// The actor for an API bearer token, if it is live.
     pub async fn token_actor(&self, token: &str) -> AppResult<Option<Actor>> {
-        let Some(t) = ungcuu_store::tokens::find_active(&self.db, &sha256_hex(token)).await? else {
+        let Some(t) =
+            ungcuu_store::accounts::tokens::find_active(&self.db, &sha256_hex(token)).await?
+        else {
             return Ok(None);
         };
         // Note the use at most once a minute, decided from the row just read: an API call
@@ -342,7 +344,7 @@ impl App {
         if t.last_used_at
             .is_none_or(|last| t_now - last > chrono::Duration::minutes(1))
         {
-            ungcuu_store::tokens::touch(&self.db, t.id, t_now).await?;
+            ungcuu_store::accounts::tokens::touch(&self.db, t.id, t_now).await?;
         }
         Ok(Some(Actor::from_token(&t)))
     }

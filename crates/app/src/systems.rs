@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer};
 use ungcuu_domain::system::{self as sys, Measure, Service, SystemStatus};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
-use ungcuu_store::systems::{self, System, SystemFields, SystemFilter};
-use ungcuu_store::{audit, orgs};
+use ungcuu_store::registry::systems::{self, System, SystemFields, SystemFilter};
+use ungcuu_store::{audit, registry::orgs};
 
 /// A list given either as a JSON array or as text (one item per line, or comma-separated):
 /// the API sends arrays, forms and spreadsheets send text.
@@ -234,7 +234,7 @@ pub const PAGE_SIZE: i64 = 50;
 #[derive(Debug, Clone)]
 pub struct SystemForm {
     pub system: Option<System>,
-    pub owners: Vec<ungcuu_store::orgs::Org>,
+    pub owners: Vec<ungcuu_store::registry::orgs::Org>,
     pub may_edit: bool,
 }
 

@@ -7,8 +7,8 @@ use crate::secrets::{random_token, sha256_hex};
 use serde::Deserialize;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, TokenId};
-use ungcuu_store::tokens::{self, ApiToken};
-use ungcuu_store::{audit, orgs};
+use ungcuu_store::accounts::tokens::{self, ApiToken};
+use ungcuu_store::{audit, registry::orgs};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -31,7 +31,7 @@ impl App {
     pub async fn token_org_choices(
         &self,
         actor: &Actor,
-    ) -> AppResult<Vec<ungcuu_store::orgs::Org>> {
+    ) -> AppResult<Vec<ungcuu_store::registry::orgs::Org>> {
         if actor.scope(Action::CreateToken).is_err() {
             return Ok(Vec::new());
         }

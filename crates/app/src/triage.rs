@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, FieldError, Invalid, OrgId};
-use ungcuu_store::incidents::{self, Incident, NewIncident};
-use ungcuu_store::reports::{self, Report, Verification};
+use ungcuu_store::intake::reports::{self, Report, Verification};
+use ungcuu_store::response::incidents::{self, Incident, NewIncident};
 use ungcuu_store::{Tx, audit, notifications};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -119,7 +119,11 @@ impl App {
         org: Option<i64>,
     ) -> AppResult<Option<ungcuu_domain::org::OrgPath>> {
         Ok(match org {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.path),
+            Some(o) => Some(
+                ungcuu_store::registry::orgs::get(&self.db, OrgId(o))
+                    .await?
+                    .path,
+            ),
             None => None,
         })
     }
@@ -478,7 +482,11 @@ impl App {
             return Err(AppError::NotFound);
         }
         let org_name = match incident.org_id {
-            Some(o) => Some(ungcuu_store::orgs::get(&self.db, OrgId(o)).await?.name),
+            Some(o) => Some(
+                ungcuu_store::registry::orgs::get(&self.db, OrgId(o))
+                    .await?
+                    .name,
+            ),
             None => None,
         };
         Ok(IncidentView {

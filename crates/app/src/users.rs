@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, Role, UserId};
-use ungcuu_store::users::{self, User, UserFilter};
-use ungcuu_store::{audit, orgs, sessions};
+use ungcuu_store::accounts::users::{self, User, UserFilter};
+use ungcuu_store::{accounts::sessions, audit, registry::orgs};
 
 /// A user as the API shows it: the store's row without the password hash, the second
 /// factor's secrets and the sign-in counters, so that no change to the row can leak them.
@@ -122,7 +122,7 @@ fn email_taken(e: ungcuu_store::StoreError) -> AppError {
 #[derive(Debug, Clone)]
 pub struct UserForm {
     pub user: Option<User>,
-    pub orgs: Vec<ungcuu_store::orgs::Org>,
+    pub orgs: Vec<ungcuu_store::registry::orgs::Org>,
     pub may_disable: bool,
 }
 

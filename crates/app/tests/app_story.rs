@@ -176,7 +176,10 @@ async fn bad_organisation_input_names_every_field_and_changes_nothing() {
             r => panic!("{r:?}"),
         }
         assert_eq!(ungcuu_store::audit::count(&app.db).await.unwrap(), before);
-        assert_eq!(ungcuu_store::orgs::count(&app.db).await.unwrap(), 0);
+        assert_eq!(
+            ungcuu_store::registry::orgs::count(&app.db).await.unwrap(),
+            0
+        );
         t.cleanup().await;
     }
 }

@@ -11,7 +11,7 @@ use ungcuu_app::users::UserInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::{Lang, OrgId};
 use ungcuu_store::testing::TestDb;
-use ungcuu_store::{audit, orgs, systems};
+use ungcuu_store::{audit, registry::orgs, registry::systems};
 
 async fn apps() -> Vec<(App, TestDb)> {
     let mut v = Vec::new();

@@ -963,7 +963,7 @@ async fn the_demo_province_has_a_full_roster_with_history_and_one_active_delegat
             .unwrap()
             .expect("an empty database takes the demo");
         let reader = Actor::from_user(
-            &ungcuu_store::users::find_by_email(&app.db, "lanhdao@demo.ungcuu.vn")
+            &ungcuu_store::accounts::users::find_by_email(&app.db, "lanhdao@demo.ungcuu.vn")
                 .await
                 .unwrap()
                 .unwrap(),

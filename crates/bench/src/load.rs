@@ -126,10 +126,10 @@ pub async fn load(
             }
         }
         // Into the search index now, as the server's indexer would soon after.
-        while ungcuu_store::reports::index_pending(db, ROWS_PER_TX as i64).await? > 0 {}
+        while ungcuu_store::intake::reports::index_pending(db, ROWS_PER_TX as i64).await? > 0 {}
         // Who sees them, written by the store's own rule.
         let mut tx = db.begin().await?;
-        ungcuu_store::incidents::rescope_range(&mut tx, done, end - 1).await?;
+        ungcuu_store::response::incidents::rescope_range(&mut tx, done, end - 1).await?;
         ungcuu_store::audit::append(
             &mut tx,
             ungcuu_store::audit::NewAudit {

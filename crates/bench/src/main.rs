@@ -148,7 +148,7 @@ async fn load(db: &Db, n: usize) -> anyhow::Result<()> {
                 ..Default::default()
             };
             let f = input.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            ungcuu_store::systems::insert(&mut tx, &f).await?;
+            ungcuu_store::registry::systems::insert(&mut tx, &f).await?;
         }
         let note = ungcuu_store::audit::NewAudit {
             actor_user_id: None,

@@ -26,7 +26,7 @@ pub enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
-        /// The search index's own writer (see [`crate::reports::index_pending`]). The index
+        /// The search index's own writer (see [`crate::intake::reports::index_pending`]). The index
         /// lives in a file of its own, attached as `search` here and on every reader, so
         /// indexing takes that file's write lock and filing never waits for it.
         search: SqlitePool,
@@ -212,7 +212,7 @@ impl Db {
                 .after_connect(attach_search(index.clone(), true))
                 .connect_with(opts.clone())
                 .await?;
-            crate::reports::search_schema(&search).await?;
+            crate::intake::reports::search_schema(&search).await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))

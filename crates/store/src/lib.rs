@@ -4,28 +4,24 @@
 //!
 //! Writes go through a [`Tx`], which refuses to commit a change that wrote no audit row.
 
-pub mod attachments;
+pub mod accounts;
 pub mod audit;
 pub mod backup;
-pub mod contacts;
+pub mod coordination;
 mod db;
 pub mod documents;
 pub mod error;
 pub mod group;
-pub mod inbox;
-pub mod incidents;
+pub mod intake;
 pub mod notifications;
-pub mod orgs;
 pub mod outbox;
-pub mod reports;
-pub mod roster;
-pub mod sessions;
+pub mod prevention;
+pub mod registry;
+pub mod reporting;
+pub mod response;
 mod sql;
-pub mod systems;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod tokens;
-pub mod users;
 
 pub use db::{Backend, Db, Tx};
 pub use error::{StoreError, StoreResult};

@@ -4,7 +4,7 @@
 
 use crate::Db;
 use crate::audit::NewAudit;
-use crate::reports::NewReport;
+use crate::intake::reports::NewReport;
 use chrono::{DateTime, Utc};
 use sqlx::Connection;
 use std::path::PathBuf;

@@ -2,9 +2,9 @@
 
 use ungcuu_domain::{OrgKind, Role};
 use ungcuu_store::audit::{self, NewAudit};
-use ungcuu_store::orgs::{self, OrgFields, OrgFilter};
+use ungcuu_store::registry::orgs::{self, OrgFields, OrgFilter};
 use ungcuu_store::testing::TestDb;
-use ungcuu_store::{StoreError, backup, users};
+use ungcuu_store::{StoreError, accounts::users, backup};
 
 fn fields(name: &str, parent: Option<ungcuu_domain::OrgId>) -> OrgFields {
     OrgFields {

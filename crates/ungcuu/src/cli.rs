@@ -531,7 +531,7 @@ async fn sweep_sessions(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
-        match ungcuu_store::sessions::purge_expired(&db, chrono::Utc::now()).await {
+        match ungcuu_store::accounts::sessions::purge_expired(&db, chrono::Utc::now()).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "session sweep failed"),
@@ -554,7 +554,7 @@ async fn index_search(db: Db) {
     loop {
         tick.tick().await;
         loop {
-            match ungcuu_store::reports::index_pending(&db, BATCH).await {
+            match ungcuu_store::intake::reports::index_pending(&db, BATCH).await {
                 Ok(n) if n as i64 == BATCH => continue,
                 Ok(_) => break,
                 Err(e) => {

@@ -20,7 +20,7 @@ use support::server::{Ungcuu, free_port};
 use tokio::net::TcpStream;
 use ungcuu_domain::intake::Channel;
 use ungcuu_store::testing::TestDb;
-use ungcuu_store::{Db, inbox, reports};
+use ungcuu_store::{Db, intake::inbox, intake::reports};
 
 const WITHIN: Duration = Duration::from_secs(60);
 const USER: &str = "tiepnhan";

@@ -15,7 +15,7 @@ use support::seed::{DESK, FOCAL, FORM, LEAD, Seed, seed};
 use support::server::{Serve, Ungcuu, free_port};
 use ungcuu_domain::intake::{Channel, MailStatus};
 use ungcuu_store::testing::TestDb;
-use ungcuu_store::{Db, inbox, reports};
+use ungcuu_store::{Db, intake::inbox, intake::reports};
 
 const WITHIN: Duration = Duration::from_secs(60);
 const MAX_BYTES: usize = 300_000;
@@ -196,7 +196,7 @@ async fn story(t: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let files = ungcuu_store::attachments::list_for_report(&db, r7.id)
+    let files = ungcuu_store::intake::attachments::list_for_report(&db, r7.id)
         .await
         .unwrap();
     let sha = |b: &[u8]| {

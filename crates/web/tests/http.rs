@@ -1096,7 +1096,7 @@ async fn parallel_wrong_passwords_each_count_and_lock_the_account() {
         });
         let outcomes = futures::future::join_all(guesses).await;
         assert!(outcomes.iter().all(|o| o.is_err()), "{}", e.t.name);
-        let u = ungcuu_store::users::find_by_email(&e.app.db, "admin@bn.gov.vn")
+        let u = ungcuu_store::accounts::users::find_by_email(&e.app.db, "admin@bn.gov.vn")
             .await
             .unwrap()
             .unwrap();

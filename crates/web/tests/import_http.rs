@@ -8,7 +8,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
-use ungcuu_store::orgs;
+use ungcuu_store::registry::orgs;
 
 const BOUNDARY: &str = "ungcuu-test-boundary-7MA4YWxk";
 

@@ -182,7 +182,7 @@ async fn a_new_report_notifies_the_desk_and_the_lead_at_once_without_leaking_a_c
 }
 
 async fn desk(e: &Env) -> Actor {
-    let u = ungcuu_store::users::find_by_email(&e.app.db, "tt@bn.gov.vn")
+    let u = ungcuu_store::accounts::users::find_by_email(&e.app.db, "tt@bn.gov.vn")
         .await
         .unwrap()
         .unwrap();

@@ -12,7 +12,7 @@ use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Action, FieldError, OrgId, OrgKind};
 use ungcuu_sheets::{FileProblem, Format, Sheet};
-use ungcuu_store::orgs::{self, OrgFields};
+use ungcuu_store::registry::orgs::{self, OrgFields};
 use ungcuu_store::{StoreError, audit};
 
 pub(super) struct OrgRow {

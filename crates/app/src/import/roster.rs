@@ -13,7 +13,7 @@ use ungcuu_domain::FieldError;
 use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::roster::MemberRole;
 use ungcuu_sheets::Sheet;
-use ungcuu_store::{roster, users};
+use ungcuu_store::{accounts::users, registry::roster};
 
 /// A roster file read into the app's input, with where each part came from.
 pub(super) struct RosterDraft {

@@ -18,7 +18,7 @@ use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Action, FieldError};
 use ungcuu_sheets::{FileProblem, Format, Sheet};
 use ungcuu_store::audit;
-use ungcuu_store::systems::{self, SystemFields};
+use ungcuu_store::registry::systems::{self, SystemFields};
 
 pub(super) struct SystemRow {
     pub(super) line: usize,

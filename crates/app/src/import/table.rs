@@ -12,7 +12,7 @@ use ungcuu_domain::text::fold;
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{FieldError, OrgId};
 use ungcuu_sheets::{SheetRow, column_letter};
-use ungcuu_store::orgs::{self, Org, OrgFilter};
+use ungcuu_store::registry::orgs::{self, Org, OrgFilter};
 
 pub(super) fn tr(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let mut s = t(lang, key).to_string();

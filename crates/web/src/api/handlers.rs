@@ -12,8 +12,8 @@ use ungcuu_app::orgs::OrgInput;
 use ungcuu_app::tokens::TokenInput;
 use ungcuu_app::users::{UserInput, UserView};
 use ungcuu_domain::{OrgId, Role, TokenId, UserId};
-use ungcuu_store::orgs::Org;
-use ungcuu_store::tokens::ApiToken;
+use ungcuu_store::accounts::tokens::ApiToken;
+use ungcuu_store::registry::orgs::Org;
 use utoipa::{IntoParams, ToSchema};
 
 fn ok<T: Serialize>(v: T) -> Response {

@@ -12,8 +12,8 @@ use serde::Serialize;
 use ungcuu_app::contacts::ContactInput;
 use ungcuu_app::systems::{SystemInput, SystemQuery};
 use ungcuu_domain::OrgId;
-use ungcuu_store::contacts::Contact;
-use ungcuu_store::systems::System;
+use ungcuu_store::registry::contacts::Contact;
+use ungcuu_store::registry::systems::System;
 use utoipa::ToSchema;
 
 /// One page of systems and how many match in all.

@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use serde::Serialize;
 use ungcuu_app::reports::{Receipt, ReportForm, ReportInput};
 use ungcuu_domain::intake::Channel;
-use ungcuu_store::reports::{Report, Verification};
+use ungcuu_store::intake::reports::{Report, Verification};
 use utoipa::ToSchema;
 
 /// `201` only once the report is committed: the tracking code is a promise.

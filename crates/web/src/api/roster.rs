@@ -13,7 +13,7 @@ use serde::Deserialize;
 use ungcuu_app::roster::{AuthorityHolder, DelegationInput, RevokeInput, RosterInput};
 use ungcuu_domain::i18n::t;
 use ungcuu_domain::ids::DelegationId;
-use ungcuu_store::roster::{Delegation, Roster};
+use ungcuu_store::registry::roster::{Delegation, Roster};
 use utoipa::IntoParams;
 
 fn nothing_in_force(date: chrono::NaiveDate) -> ApiError {

@@ -13,8 +13,8 @@ use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use ungcuu_app::reports::ReportQuery;
 use ungcuu_app::triage::{AcceptInput, VerifyInput};
-use ungcuu_store::incidents::Incident;
-use ungcuu_store::reports::{Report, Verification};
+use ungcuu_store::intake::reports::{Report, Verification};
+use ungcuu_store::response::incidents::Incident;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -17,7 +17,7 @@ use ungcuu_app::reports::{Receipt, ReportInput, ReportQuery};
 use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError, Rights};
 use ungcuu_domain::intake::{Channel, ReportStatus};
-use ungcuu_store::reports::Report;
+use ungcuu_store::intake::reports::Report;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -18,7 +18,7 @@ use ungcuu_app::systems::SystemQuery;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::OrgId;
 use ungcuu_domain::org::ContactKind;
-use ungcuu_store::orgs::Org;
+use ungcuu_store::registry::orgs::Org;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -144,7 +144,7 @@ async fn render_org(
     };
     let (org, contacts, systems, systems_total, parent, children) = run.await?;
     let c = Chrome::new(ctx, "registry").with_notice(notice);
-    let row = |x: &ungcuu_store::contacts::Contact| ContactRow {
+    let row = |x: &ungcuu_store::registry::contacts::Contact| ContactRow {
         kind: c.t(x.kind.label_key()),
         name: x.name.clone(),
         title: x.title.clone().unwrap_or_default(),

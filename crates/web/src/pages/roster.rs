@@ -22,7 +22,7 @@ use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::delegation::DelegationScope;
 use ungcuu_domain::ids::{DelegationId, RosterId};
 use ungcuu_domain::roster::{MemberRole, member_field};
-use ungcuu_store::roster::{Delegation, Roster};
+use ungcuu_store::registry::roster::{Delegation, Roster};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

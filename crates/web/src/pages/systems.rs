@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::systems::{PAGE_SIZE, SystemInput, SystemQuery};
 use ungcuu_app::{Actor, AppError};
-use ungcuu_store::systems::System;
+use ungcuu_store::registry::systems::System;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

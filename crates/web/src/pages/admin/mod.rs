@@ -52,7 +52,7 @@ pub struct OrgOption {
     pub name: String,
 }
 
-pub fn org_options(orgs: Vec<ungcuu_store::orgs::Org>) -> Vec<OrgOption> {
+pub fn org_options(orgs: Vec<ungcuu_store::registry::orgs::Org>) -> Vec<OrgOption> {
     orgs.into_iter()
         .filter(|o| o.archived_at.is_none())
         .map(|o| OrgOption {

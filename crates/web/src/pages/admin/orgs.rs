@@ -14,7 +14,7 @@ use serde::Deserialize;
 use ungcuu_app::orgs::OrgInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::{OrgId, OrgKind};
-use ungcuu_store::orgs::Org;
+use ungcuu_store::registry::orgs::Org;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

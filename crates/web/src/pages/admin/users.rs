@@ -14,7 +14,7 @@ use serde::Deserialize;
 use ungcuu_app::users::UserInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::{Role, UserId};
-use ungcuu_store::users::User;
+use ungcuu_store::accounts::users::User;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

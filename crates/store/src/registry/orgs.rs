@@ -182,7 +182,7 @@ pub async fn update(tx: &mut Tx, id: OrgId, f: &OrgFields) -> StoreResult<Org> {
             "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3 || '%'")
             .bind(new_path.as_str()).bind(old_len + 1).bind(old.path.as_str())
             .execute(c).await?.rows_affected());
-        crate::incidents::rescope_subtree(tx, &new_path).await?;
+        crate::response::incidents::rescope_subtree(tx, &new_path).await?;
     }
     get_in(tx, id).await
 }

@@ -3,7 +3,7 @@
 
 use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::{StoreError, StoreResult};
-use crate::reports::Confidential;
+use crate::intake::reports::Confidential;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ungcuu_domain::OrgId;
@@ -245,8 +245,8 @@ pub async fn codes(db: &Db) -> StoreResult<std::collections::HashMap<i64, String
 mod tests {
     use super::*;
     use crate::audit;
-    use crate::orgs::{self, OrgFields};
-    use crate::reports::{self, NewReport};
+    use crate::intake::reports::{self, NewReport};
+    use crate::registry::orgs::{self, OrgFields};
     use crate::testing::{TestDb, note, report};
     use ungcuu_domain::intake::ReportStatus;
     use ungcuu_domain::org::OrgKind;

@@ -107,7 +107,7 @@ async fn page(db: &Db, f: &ReportFilter, search: Search) -> StoreResult<Vec<Repo
     // reports, against 2 ms). A large subtree is a large share: its rows are filtered.
     let mut per_org = None;
     if let Some(p) = &f.within {
-        let ids = crate::orgs::ids_within(db, p, PER_ORG_MAX + 1).await?;
+        let ids = crate::registry::orgs::ids_within(db, p, PER_ORG_MAX + 1).await?;
         if ids.len() as i64 <= PER_ORG_MAX {
             per_org = Some(ids);
         } else {
@@ -606,7 +606,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_unit_pages_through_its_subtree_newest_first_whatever_its_size() {
-        use crate::orgs::{self, OrgFields};
+        use crate::registry::orgs::{self, OrgFields};
         for t in TestDb::both().await {
             let mut tx = t.db.begin().await.unwrap();
             let fields = |name: &str, parent| OrgFields {

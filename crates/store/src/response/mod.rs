@@ -1,0 +1,3 @@
+//! Incident response: the incident from opening to closing (classification, severity, phases, responders, tasks, timeline, final report). Grows with the incident-response issue.
+
+pub mod incidents;
