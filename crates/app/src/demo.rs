@@ -2,9 +2,9 @@
 
 use crate::App;
 use crate::access::Actor;
+use crate::accounts::users::UserInput;
 use crate::error::AppResult;
-use crate::orgs::OrgInput;
-use crate::users::UserInput;
+use crate::registry::orgs::OrgInput;
 use ungcuu_domain::OrgKind;
 
 /// The password of every demo user: printed by `ungcuu demo`, never used in production.
@@ -359,7 +359,7 @@ impl App {
 
 /// A random password for an account created at the command line.
 pub fn random_password() -> String {
-    crate::secrets::random_token::<15>()
+    crate::accounts::secrets::random_token::<15>()
 }
 
 /// The demo team's members: (name, role, title, agency, phone, demo account to link).
@@ -568,7 +568,7 @@ impl App {
     /// The demo team: the 2024 roster (history), the 2025 kiện toàn in force, and the lead's
     /// delegation of coordination to the deputy for this week.
     async fn load_demo_roster(&self, cli: &Actor) -> AppResult<()> {
-        use crate::roster::{DelegationInput, MemberInput, RosterInput, today_vn};
+        use crate::registry::roster::{DelegationInput, MemberInput, RosterInput, today_vn};
         let decisions = [
             ("512/QĐ-UBND", "2024-05-15", ROSTER_2024),
             ("1008/QĐ-UBND", "2025-09-25", ROSTER_2025),

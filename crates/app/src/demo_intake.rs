@@ -5,8 +5,8 @@
 use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
-use crate::reports::{ReportContactInput, ReportInput, ReportSystemInput, ReporterInput};
-use crate::triage::{AcceptInput, VerifyInput};
+use crate::intake::reports::{ReportContactInput, ReportInput, ReportSystemInput, ReporterInput};
+use crate::intake::triage::{AcceptInput, VerifyInput};
 use chrono::{Duration, SecondsFormat};
 use ungcuu_domain::intake::Channel;
 

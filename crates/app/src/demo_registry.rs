@@ -4,9 +4,9 @@
 
 use crate::App;
 use crate::access::Actor;
-use crate::contacts::ContactInput;
 use crate::error::AppResult;
-use crate::systems::SystemInput;
+use crate::registry::contacts::ContactInput;
+use crate::registry::systems::SystemInput;
 use ungcuu_domain::OrgKind;
 use ungcuu_domain::text::fold;
 

@@ -7,7 +7,7 @@
 use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
-use crate::reports::{ReportForm, Reporter, ReporterInput};
+use crate::intake::reports::{ReportForm, Reporter, ReporterInput};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -397,7 +397,7 @@ fn preview_head(
         parent_body: body.parent.clone(),
         issuing_body: body.name.clone(),
         number: rules::number_line(None, &symbol),
-        place_date: rules::place_date(&body.place, crate::roster::today_vn()),
+        place_date: rules::place_date(&body.place, crate::registry::roster::today_vn()),
         signature: Signature {
             authority: None,
             title: match kind {
@@ -722,8 +722,11 @@ impl App {
         at: DateTime<Utc>,
     ) -> AppResult<(rules::Signing, String)> {
         let user = actor.user_id.ok_or(AppError::Forbidden)?;
-        let roster =
-            ungcuu_store::registry::roster::in_force(&self.db, crate::roster::date_vn(at)).await?;
+        let roster = ungcuu_store::registry::roster::in_force(
+            &self.db,
+            crate::registry::roster::date_vn(at),
+        )
+        .await?;
         let member = roster
             .as_ref()
             .and_then(|r| r.member_for_user(user))
@@ -755,7 +758,7 @@ impl App {
         let (_, form, fin) = self.final_report(actor, &report.tracking_code).await?;
         let fin = fin.map(|(_, f)| f);
         let body = &self.cfg.issuing_body;
-        let year = crate::roster::date_vn(now)
+        let year = crate::registry::roster::date_vn(now)
             .format("%Y")
             .to_string()
             .parse::<i32>()
@@ -771,7 +774,7 @@ impl App {
                 Some(number),
                 &rules::symbol(&doc.type_code, &doc.issuing_body),
             ),
-            place_date: rules::place_date(&body.place, crate::roster::date_vn(now)),
+            place_date: rules::place_date(&body.place, crate::registry::roster::date_vn(now)),
             signature: Signature {
                 authority: signing.authority_line.clone(),
                 title: signing.title.clone(),

@@ -2,29 +2,21 @@
 //! layer, so each rule (authorisation, validation, auditing) lives in one place.
 
 pub mod access;
-pub mod account;
-pub mod attachments;
+pub mod accounts;
 pub mod audit;
-pub mod contacts;
+pub mod coordination;
 pub mod demo;
 mod demo_intake;
 mod demo_registry;
 pub mod documents;
 mod error;
-pub mod import;
-pub mod mail_intake;
-mod notices;
-pub mod orgs;
+pub mod intake;
 pub mod outbox;
-pub mod reports;
+pub mod prevention;
+pub mod registry;
+pub mod reporting;
+pub mod response;
 pub mod rights;
-pub mod roster;
-mod secrets;
-pub mod signin;
-pub mod systems;
-pub mod tokens;
-pub mod triage;
-pub mod users;
 
 pub use access::Actor;
 pub use error::{AppError, AppResult};
@@ -65,7 +57,7 @@ impl Default for AppConfig {
             outbox_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
             // The documented default data directory; the server passes its own.
             files: ungcuu_files::FileStore::local("./ungcuu-data/files"),
-            attachment_max_bytes: attachments::DEFAULT_MAX_BYTES,
+            attachment_max_bytes: intake::attachments::DEFAULT_MAX_BYTES,
             issuing_body: documents::IssuingBody::default(),
         }
     }

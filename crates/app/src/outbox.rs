@@ -65,7 +65,8 @@ impl App {
     /// (written by a bug) is given up on at once, with the reason, instead of blocking the rest.
     pub async fn claim_mail(&self, limit: i64) -> AppResult<Vec<OutboxMail>> {
         let now = ungcuu_domain::time::now();
-        let rows = outbox::claim_due(&self.db, crate::notices::MAIL, now, LEASE, limit).await?;
+        let rows =
+            outbox::claim_due(&self.db, crate::intake::notices::MAIL, now, LEASE, limit).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let p: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();

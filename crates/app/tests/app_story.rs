@@ -1,10 +1,10 @@
 //! Use cases end to end over both backends: sign-in, second factor, lock-out, scope of a
 //! focal point, tokens, and the audit row every change leaves.
 
-use ungcuu_app::orgs::OrgInput;
-use ungcuu_app::signin::{SignIn, SignInError};
-use ungcuu_app::tokens::TokenInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::signin::{SignIn, SignInError};
+use ungcuu_app::accounts::tokens::TokenInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::registry::orgs::OrgInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::OrgId;
 use ungcuu_store::testing::TestDb;
@@ -422,7 +422,7 @@ async fn the_demo_province_loads_once_with_every_role() {
         "about 400 systems: {}",
         s.systems
     );
-    use ungcuu_app::systems::SystemQuery;
+    use ungcuu_app::registry::systems::SystemQuery;
     for level in 1..=4 {
         let q = SystemQuery {
             level: Some(level),

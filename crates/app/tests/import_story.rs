@@ -5,9 +5,11 @@
 //! example row; the roster as one decision per file.
 
 use std::time::Instant;
-use ungcuu_app::import::{Format, ImportReport, Kind, Quiet, RowError, read_sheet, template};
-use ungcuu_app::orgs::OrgInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::registry::import::{
+    Format, ImportReport, Kind, Quiet, RowError, read_sheet, template,
+};
+use ungcuu_app::registry::orgs::OrgInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::{Lang, OrgId};
 use ungcuu_store::testing::TestDb;
@@ -419,7 +421,7 @@ async fn an_export_imports_again_into_an_empty_registry_with_the_same_rows() {
         // A value a spreadsheet would take for a formula survives the trip.
         app.create_system(
             &Actor::cli(),
-            &ungcuu_app::systems::SystemInput {
+            &ungcuu_app::registry::systems::SystemInput {
                 owner_org_id: khcn.to_string(),
                 operator_name: "=HYPERLINK(\"x\")".into(),
                 name: "Hệ thống quản lý văn bản".into(),

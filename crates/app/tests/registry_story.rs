@@ -1,10 +1,10 @@
 //! The registry over both backends: information systems with every field of the form,
 //! search without diacritics, a focal point's reach, retiring, and contacts with history.
 
-use ungcuu_app::contacts::ContactInput;
-use ungcuu_app::orgs::OrgInput;
-use ungcuu_app::systems::{SystemInput, SystemQuery};
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::registry::contacts::ContactInput;
+use ungcuu_app::registry::orgs::OrgInput;
+use ungcuu_app::registry::systems::{SystemInput, SystemQuery};
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::OrgId;
 use ungcuu_domain::system::SystemStatus;

@@ -4,11 +4,11 @@
 //! audit row every change leaves.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use ungcuu_app::orgs::OrgInput;
-use ungcuu_app::roster::{
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::registry::orgs::OrgInput;
+use ungcuu_app::registry::roster::{
     DelegationInput, MemberInput, RevokeInput, RosterInput, date_vn, today_vn,
 };
-use ungcuu_app::users::UserInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::delegation::LeadAction;
 use ungcuu_domain::roster::MemberRole;

@@ -574,7 +574,8 @@ mod tests {
             let v = super::report(i, now);
             let len = v.to_string().len();
             assert!((900..1300).contains(&len), "{len} bytes");
-            let input: ungcuu_app::reports::ReportInput = serde_json::from_value(v).unwrap();
+            let input: ungcuu_app::intake::reports::ReportInput =
+                serde_json::from_value(v).unwrap();
             input.parse(now).unwrap();
         }
         assert_ne!(super::report(1, now), super::report(2, now));

@@ -18,7 +18,7 @@ use axum::http::Request;
 use clap::{Parser, Subcommand};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
-use ungcuu_app::systems::{SystemInput, SystemQuery};
+use ungcuu_app::registry::systems::{SystemInput, SystemQuery};
 use ungcuu_app::{Actor, App, AppConfig};
 use ungcuu_store::Db;
 use ungcuu_store::testing::TestDb;
@@ -117,7 +117,7 @@ async fn load(db: &Db, n: usize) -> anyhow::Result<()> {
         let o = app
             .create_org(
                 &cli,
-                &ungcuu_app::orgs::OrgInput {
+                &ungcuu_app::registry::orgs::OrgInput {
                     name: format!("Đơn vị số {i}"),
                     kind: "department".into(),
                     ..Default::default()
@@ -327,7 +327,7 @@ async fn registry(
     let (_, token) = app
         .create_token(
             &cli,
-            &ungcuu_app::tokens::TokenInput {
+            &ungcuu_app::accounts::tokens::TokenInput {
                 name: "bench".into(),
                 org_id: "1".into(),
             },

@@ -2,9 +2,9 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use ungcuu_app::orgs::OrgInput;
-use ungcuu_app::tokens::TokenInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::tokens::TokenInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::registry::orgs::OrgInput;
 use ungcuu_app::{Actor, App, AppConfig, AppError};
 use ungcuu_domain::Lang;
 use ungcuu_store::Db;
@@ -93,7 +93,7 @@ pub struct ServeArgs {
     #[arg(long, env = "UNGCUU_FILES_DIR")]
     pub files_dir: Option<PathBuf>,
     /// The largest attachment accepted, in bytes (default 50 MiB).
-    #[arg(long, env = "UNGCUU_ATTACHMENT_MAX_BYTES", default_value_t = ungcuu_app::attachments::DEFAULT_MAX_BYTES)]
+    #[arg(long, env = "UNGCUU_ATTACHMENT_MAX_BYTES", default_value_t = ungcuu_app::intake::attachments::DEFAULT_MAX_BYTES)]
     pub attachment_max_bytes: u64,
     /// Outbound mail relay, e.g. smtp://127.0.0.1:25.
     #[arg(long, env = "UNGCUU_SMTP_RELAY")]
@@ -586,13 +586,16 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn import_kind(kind: &str) -> anyhow::Result<ungcuu_app::import::Kind> {
+fn import_kind(kind: &str) -> anyhow::Result<ungcuu_app::registry::import::Kind> {
     kind.parse()
         .map_err(|()| anyhow!("KIND {kind:?}: orgs, systems, roster"))
 }
 
-fn import_format(file: &std::path::Path, lang: Lang) -> anyhow::Result<ungcuu_app::import::Format> {
-    ungcuu_app::import::Format::from_file_name(&file.to_string_lossy()).ok_or_else(|| {
+fn import_format(
+    file: &std::path::Path,
+    lang: Lang,
+) -> anyhow::Result<ungcuu_app::registry::import::Format> {
+    ungcuu_app::registry::import::Format::from_file_name(&file.to_string_lossy()).ok_or_else(|| {
         anyhow!(
             "{}: {}",
             file.display(),
@@ -622,9 +625,9 @@ impl Bar {
     }
 }
 
-impl ungcuu_app::import::Progress for Bar {
-    fn stage(&self, stage: ungcuu_app::import::Stage, total: u64) {
-        let template = if stage == ungcuu_app::import::Stage::Reading {
+impl ungcuu_app::registry::import::Progress for Bar {
+    fn stage(&self, stage: ungcuu_app::registry::import::Stage, total: u64) {
+        let template = if stage == ungcuu_app::registry::import::Stage::Reading {
             "{msg:>10} [{bar:40}] {bytes}/{total_bytes}"
         } else {
             "{msg:>10} [{bar:40}] {human_pos}/{human_len} ({eta})"

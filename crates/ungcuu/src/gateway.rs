@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use tokio::sync::Notify;
 use ungcuu_app::App;
-use ungcuu_app::mail_intake::{MailAttachment, MailIn};
+use ungcuu_app::intake::mail_intake::{MailAttachment, MailIn};
 use ungcuu_mail::{MailSink, SinkError};
 
 pub struct Gateway {

@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 use ungcuu_app::Actor;
-use ungcuu_app::signin::SessionInfo;
+use ungcuu_app::accounts::signin::SessionInfo;
 use ungcuu_domain::Lang;
 
 pub const SESSION_COOKIE: &str = "ucu_session";

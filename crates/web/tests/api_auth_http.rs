@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
 use ungcuu_app::Actor;
-use ungcuu_app::tokens::TokenInput;
+use ungcuu_app::accounts::tokens::TokenInput;
 
 /// Every (method, path) the OpenAPI document lists, path parameters filled with a dummy.
 async fn operations(router: &axum::Router) -> Vec<(String, String)> {

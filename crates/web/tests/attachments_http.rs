@@ -236,7 +236,7 @@ async fn user_of(e: &Env, org: &str, email: &str, role: &str) -> Browser {
     e.app
         .create_user(
             &Actor::cli(),
-            &ungcuu_app::users::UserInput {
+            &ungcuu_app::accounts::users::UserInput {
                 name: "Đỗ Thị Đầu Mối".into(),
                 email: email.into(),
                 org_id: org.id.to_string(),
@@ -254,7 +254,7 @@ async fn other_org_token(e: &Env) -> String {
         .app
         .create_org(
             &Actor::cli(),
-            &ungcuu_app::orgs::OrgInput {
+            &ungcuu_app::registry::orgs::OrgInput {
                 name: "Sở Y tế".into(),
                 kind: "department".into(),
                 ..Default::default()
@@ -265,7 +265,7 @@ async fn other_org_token(e: &Env) -> String {
     e.app
         .create_token(
             &Actor::cli(),
-            &ungcuu_app::tokens::TokenInput {
+            &ungcuu_app::accounts::tokens::TokenInput {
                 name: "y tế".into(),
                 org_id: other.id.to_string(),
             },
@@ -281,7 +281,7 @@ fn header<'a>(h: &'a axum::http::HeaderMap, name: &str) -> &'a str {
 
 #[tokio::test]
 async fn files_go_up_through_the_page_and_the_api_and_come_down_as_downloads_only() {
-    for s in setups(ungcuu_app::attachments::DEFAULT_MAX_BYTES).await {
+    for s in setups(ungcuu_app::intake::attachments::DEFAULT_MAX_BYTES).await {
         let e = &s.e;
         let n = s.name();
         let tok = token(&e.app).await;

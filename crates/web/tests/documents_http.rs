@@ -11,7 +11,7 @@ use common::*;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use ungcuu_app::Actor;
-use ungcuu_app::roster::{MemberInput, RosterInput};
+use ungcuu_app::registry::roster::{MemberInput, RosterInput};
 
 async fn issue_roster(e: &Env) {
     let m = |name: &str, role: &str, user: i64| MemberInput {

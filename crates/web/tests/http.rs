@@ -1002,7 +1002,7 @@ async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
             .app
             .create_org(
                 &cli,
-                &ungcuu_app::orgs::OrgInput {
+                &ungcuu_app::registry::orgs::OrgInput {
                     name: "Sở Xây dựng tỉnh Bắc Ninh".into(),
                     kind: "department".into(),
                     ..Default::default()
@@ -1013,7 +1013,7 @@ async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
         e.app
             .create_user(
                 &cli,
-                &ungcuu_app::users::UserInput {
+                &ungcuu_app::accounts::users::UserInput {
                     name: "Lý Văn Xây".into(),
                     email: "xd@bn.gov.vn".into(),
                     org_id: org.id.to_string(),
@@ -1027,7 +1027,7 @@ async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
             .app
             .create_token(
                 &cli,
-                &ungcuu_app::tokens::TokenInput {
+                &ungcuu_app::accounts::tokens::TokenInput {
                     name: "tích hợp".into(),
                     org_id: org.id.to_string(),
                 },

@@ -7,8 +7,8 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use ungcuu_app::Actor;
-use ungcuu_app::mail_intake::MailIn;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::intake::mail_intake::MailIn;
 use ungcuu_domain::intake::MailStatus;
 
 async fn desk(e: &Env) {

@@ -65,7 +65,7 @@ async fn a_report_is_filed_and_read_back_by_its_tracking_code_only_by_its_filer(
             .app
             .create_org(
                 &ungcuu_app::Actor::cli(),
-                &ungcuu_app::orgs::OrgInput {
+                &ungcuu_app::registry::orgs::OrgInput {
                     name: "Sở Y tế".into(),
                     kind: "department".into(),
                     ..Default::default()
@@ -77,7 +77,7 @@ async fn a_report_is_filed_and_read_back_by_its_tracking_code_only_by_its_filer(
             .app
             .create_token(
                 &ungcuu_app::Actor::cli(),
-                &ungcuu_app::tokens::TokenInput {
+                &ungcuu_app::accounts::tokens::TokenInput {
                     name: "x".into(),
                     org_id: other.id.to_string(),
                 },

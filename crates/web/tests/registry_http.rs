@@ -319,7 +319,7 @@ async fn roster_members_are_found_without_diacritics_on_the_page_and_in_the_api(
         .unwrap()
         .expect("an empty database takes the demo");
     let org = app.resolve_org("Công an tỉnh Bắc Ninh").await.unwrap();
-    let input = ungcuu_app::users::UserInput {
+    let input = ungcuu_app::accounts::users::UserInput {
         name: "An".into(),
         email: "admin@bn.gov.vn".into(),
         org_id: org.id.to_string(),

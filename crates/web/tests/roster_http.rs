@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
 use ungcuu_app::Actor;
-use ungcuu_app::roster::{MemberInput, RosterInput};
+use ungcuu_app::registry::roster::{MemberInput, RosterInput};
 use ungcuu_store::testing::TestDb;
 
 async fn issue_roster(e: &Env) {
@@ -509,7 +509,7 @@ async fn the_roster_api_issues_reads_delegates_and_names_every_bad_field() {
             .app
             .create_token(
                 &Actor::cli(),
-                &ungcuu_app::tokens::TokenInput {
+                &ungcuu_app::accounts::tokens::TokenInput {
                     name: "tích hợp".into(),
                     org_id: org.id.to_string(),
                 },

@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
 use ungcuu_app::Actor;
-use ungcuu_app::triage::AcceptInput;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
+use ungcuu_app::intake::triage::AcceptInput;
 
 fn report(system: &str, description: &str, confidential: bool, level: u8) -> serde_json::Value {
     serde_json::json!({
@@ -36,7 +36,7 @@ async fn setup(e: &Env) -> (String, String) {
             .app
             .create_org(
                 &cli,
-                &ungcuu_app::orgs::OrgInput {
+                &ungcuu_app::registry::orgs::OrgInput {
                     name: name.into(),
                     kind: "department".into(),
                     ..Default::default()
@@ -48,7 +48,7 @@ async fn setup(e: &Env) -> (String, String) {
             .app
             .create_token(
                 &cli,
-                &ungcuu_app::tokens::TokenInput {
+                &ungcuu_app::accounts::tokens::TokenInput {
                     name: "tích hợp".into(),
                     org_id: org.id.to_string(),
                 },
@@ -366,7 +366,7 @@ async fn the_desk_verifies_then_opens_merges_splits_and_closes_and_the_reporter_
             .verify_report(
                 &desk(&e).await,
                 &spam,
-                &ungcuu_app::triage::VerifyInput {
+                &ungcuu_app::intake::triage::VerifyInput {
                     method: "callback".into(),
                     note: String::new(),
                 },
@@ -513,7 +513,7 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
             .verify_report(
                 &d,
                 &secret,
-                &ungcuu_app::triage::VerifyInput {
+                &ungcuu_app::intake::triage::VerifyInput {
                     method: "signed_document".into(),
                     note: "Công văn số 12/SYT".into(),
                 },
@@ -589,7 +589,7 @@ async fn a_confidential_report_is_invisible_outside_its_circle_in_pages_api_sear
 
 /// A report from the public form, verified by the desk, by tracking code.
 async fn public_report(e: &Env, system: &str) -> String {
-    let input: ungcuu_app::reports::ReportInput =
+    let input: ungcuu_app::intake::reports::ReportInput =
         serde_json::from_value(report(system, "Trang chủ bị thay đổi giao diện", false, 2))
             .unwrap();
     let code = e
@@ -602,7 +602,7 @@ async fn public_report(e: &Env, system: &str) -> String {
         .verify_report(
             &desk(e).await,
             &code,
-            &ungcuu_app::triage::VerifyInput {
+            &ungcuu_app::intake::triage::VerifyInput {
                 method: "callback".into(),
                 note: "Gọi lại người báo cáo".into(),
             },
@@ -692,7 +692,7 @@ async fn the_desk_opens_and_merges_reports_that_came_without_an_organisation() {
             .verify_report(
                 &desk(&e).await,
                 &own,
-                &ungcuu_app::triage::VerifyInput {
+                &ungcuu_app::intake::triage::VerifyInput {
                     method: "registered_contact".into(),
                     note: String::new(),
                 },

@@ -1,7 +1,7 @@
 //! Strings of bulk import and export (nhập, xuất dữ liệu danh mục): the page, the report and
 //! the reasons a file or a row is refused. Column titles are not here: they are part of the
 //! file format (the templates are Vietnamese documents) and live with the columns in
-//! `ungcuu_app::import`.
+//! `ungcuu_app::registry::import`.
 
 pub static ENTRIES: &[(&str, &str, &str)] = &[
     (

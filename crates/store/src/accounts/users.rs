@@ -7,7 +7,7 @@ use ungcuu_domain::org::OrgPath;
 use ungcuu_domain::{OrgId, Role, UserId};
 
 /// A user's row, credentials and second factor included: never serialised (the API shows
-/// `ungcuu_app::users::UserView`, which leaves them out).
+/// `ungcuu_app::accounts::users::UserView`, which leaves them out).
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: UserId,

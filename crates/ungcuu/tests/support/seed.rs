@@ -30,7 +30,7 @@ pub async fn seed(url: &str, with: Seed) {
         let team = app
             .create_org(
                 &cli,
-                &ungcuu_app::orgs::OrgInput {
+                &ungcuu_app::registry::orgs::OrgInput {
                     name: "Đội ứng cứu sự cố tỉnh Bắc Ninh".into(),
                     kind: "department".into(),
                     ..Default::default()
@@ -45,7 +45,7 @@ pub async fn seed(url: &str, with: Seed) {
     let stp = app
         .create_org(
             &cli,
-            &ungcuu_app::orgs::OrgInput {
+            &ungcuu_app::registry::orgs::OrgInput {
                 name: "Sở Tư pháp tỉnh Bắc Ninh".into(),
                 kind: "department".into(),
                 email: "vanphong.stp@bacninh.gov.vn".into(),
@@ -57,7 +57,7 @@ pub async fn seed(url: &str, with: Seed) {
     app.set_contact(
         &cli,
         stp.id,
-        &ungcuu_app::contacts::ContactInput {
+        &ungcuu_app::registry::contacts::ContactInput {
             kind: "focal".into(),
             name: "Nguyễn Văn An".into(),
             title: "Trưởng phòng CNTT".into(),
@@ -72,7 +72,7 @@ pub async fn seed(url: &str, with: Seed) {
         for (email, role) in [(DESK, "thuong_truc"), (LEAD, "doi_truong")] {
             app.create_user(
                 &cli,
-                &ungcuu_app::users::UserInput {
+                &ungcuu_app::accounts::users::UserInput {
                     name: role.into(),
                     email: email.into(),
                     org_id: team.id.to_string(),

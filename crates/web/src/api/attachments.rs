@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use ungcuu_app::attachments::{AttachmentView, UploadError};
+use ungcuu_app::intake::attachments::{AttachmentView, UploadError};
 
 /// The multipart form of an upload, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]

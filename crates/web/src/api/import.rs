@@ -12,7 +12,7 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
-use ungcuu_app::import::{Format, ImportReport, Kind, Quiet};
+use ungcuu_app::registry::import::{Format, ImportReport, Kind, Quiet};
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]

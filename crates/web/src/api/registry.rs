@@ -9,8 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use ungcuu_app::contacts::ContactInput;
-use ungcuu_app::systems::{SystemInput, SystemQuery};
+use ungcuu_app::registry::contacts::ContactInput;
+use ungcuu_app::registry::systems::{SystemInput, SystemQuery};
 use ungcuu_domain::OrgId;
 use ungcuu_store::registry::contacts::Contact;
 use ungcuu_store::registry::systems::System;
@@ -36,7 +36,7 @@ pub async fn list_systems(
         items,
         total,
         page: ungcuu_domain::paging::clamp(q.page.unwrap_or(1)),
-        page_size: ungcuu_app::systems::PAGE_SIZE,
+        page_size: ungcuu_app::registry::systems::PAGE_SIZE,
     })
     .into_response())
 }

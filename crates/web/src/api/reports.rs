@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use ungcuu_app::reports::{Receipt, ReportForm, ReportInput};
+use ungcuu_app::intake::reports::{Receipt, ReportForm, ReportInput};
 use ungcuu_domain::intake::Channel;
 use ungcuu_store::intake::reports::{Report, Verification};
 use utoipa::ToSchema;

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
-use ungcuu_app::roster::{AuthorityHolder, DelegationInput, RevokeInput, RosterInput};
+use ungcuu_app::registry::roster::{AuthorityHolder, DelegationInput, RevokeInput, RosterInput};
 use ungcuu_domain::i18n::t;
 use ungcuu_domain::ids::DelegationId;
 use ungcuu_store::registry::roster::{Delegation, Roster};
@@ -131,8 +131,8 @@ pub async fn authority(
         Ok(Some(h)) => Ok(Json(h).into_response()),
         Ok(None) => {
             let date = chrono::DateTime::parse_from_rfc3339(q.at.trim())
-                .map(|t| ungcuu_app::roster::date_vn(t.with_timezone(&chrono::Utc)))
-                .unwrap_or_else(|_| ungcuu_app::roster::today_vn());
+                .map(|t| ungcuu_app::registry::roster::date_vn(t.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|_| ungcuu_app::registry::roster::today_vn());
             Err(nothing_in_force(date))
         }
         Err(e) => Err(e.into()),

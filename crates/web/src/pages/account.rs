@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::AppError;
-use ungcuu_app::account::AccountSecurity;
+use ungcuu_app::accounts::account::AccountSecurity;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

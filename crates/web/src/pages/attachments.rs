@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use ungcuu_app::attachments::{
+use ungcuu_app::intake::attachments::{
     AttachmentKind, AttachmentView, Download, MAX_FILES_PER_UPLOAD, Staged, UploadError, human_size,
 };
 use ungcuu_app::{Actor, App, AppError};

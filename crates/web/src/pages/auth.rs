@@ -13,7 +13,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::signin::{SignIn, SignInError};
+use ungcuu_app::accounts::signin::{SignIn, SignInError};
 use ungcuu_domain::Lang;
 
 pub fn routes() -> Router<AppState> {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::documents::{DraftInput, FinalReportInput, Format, RenderedFile};
-use ungcuu_app::reports::ReporterInput;
+use ungcuu_app::intake::reports::ReporterInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::documents::{DocKind, DocState};
 use ungcuu_domain::validate::Reason;

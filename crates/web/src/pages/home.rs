@@ -50,7 +50,7 @@ async fn dashboard(State(st): State<AppState>, Signed(ctx, actor): Signed) -> Pa
         None => String::new(),
     };
     let unread = st.app.unread_notifications(&actor).await.unwrap_or(0);
-    let waiting = ungcuu_app::reports::ReportQuery {
+    let waiting = ungcuu_app::intake::reports::ReportQuery {
         status: Some("received".into()),
         ..Default::default()
     };

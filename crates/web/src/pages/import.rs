@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use ungcuu_app::import::{self, Format, ImportReport, Kind, Quiet};
+use ungcuu_app::registry::import::{self, Format, ImportReport, Kind, Quiet};
 use ungcuu_app::{AppError, Rights};
 use ungcuu_domain::validate::Reason;
 use ungcuu_domain::{Invalid, Lang};
@@ -63,7 +63,7 @@ pub fn export_name(kind: Kind) -> String {
     format!(
         "{}-{}",
         kind.file_stem(),
-        ungcuu_app::roster::today_vn().format("%Y-%m-%d")
+        ungcuu_app::registry::roster::today_vn().format("%Y-%m-%d")
     )
 }
 

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use ungcuu_app::AppError;
-use ungcuu_app::mail_intake::InboxItem;
-use ungcuu_app::reports::{Receipt, ReportInput};
+use ungcuu_app::intake::mail_intake::InboxItem;
+use ungcuu_app::intake::reports::{Receipt, ReportInput};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -126,7 +126,7 @@ fn item_page(ctx: &Ctx, i: InboxItem, errors: FormErrors, reason: String) -> Ite
         c: Chrome::new(ctx, "intake"),
         received: when(&i.mail.received_at),
         sent: i.mail.sent_at.as_ref().map(when).unwrap_or_default(),
-        size: ungcuu_app::attachments::human_size(i.mail.size_bytes.max(0) as u64),
+        size: ungcuu_app::intake::attachments::human_size(i.mail.size_bytes.max(0) as u64),
         status_key: i.mail.status.label_key(),
         problems: i
             .problems
@@ -138,7 +138,7 @@ fn item_page(ctx: &Ctx, i: InboxItem, errors: FormErrors, reason: String) -> Ite
             .iter()
             .map(|f| FileRow {
                 name: f.file_name.clone(),
-                size: ungcuu_app::attachments::human_size(f.size_bytes.max(0) as u64),
+                size: ungcuu_app::intake::attachments::human_size(f.size_bytes.max(0) as u64),
                 sha256: f.sha256.clone(),
             })
             .collect(),

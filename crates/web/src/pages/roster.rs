@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use ungcuu_app::roster::{
+use ungcuu_app::registry::roster::{
     AuthorityHolder, DelegationInput, MemberInput, RevokeInput, RosterInput, today_vn,
 };
 use ungcuu_app::{Actor, AppError};
@@ -488,7 +488,7 @@ fn delegation_row(c: &Chrome, actor: &Actor, d: &Delegation) -> DelegationRow {
         }),
         can_revoke: d.revoked_at.is_none()
             && now < d.ends_at
-            && ungcuu_app::roster::may_manage_delegations(actor, d.lead_user_id),
+            && ungcuu_app::registry::roster::may_manage_delegations(actor, d.lead_user_id),
     }
 }
 
@@ -515,7 +515,7 @@ async fn render_delegations(
     let lead = roster.as_ref().and_then(|r| r.lead());
     let can_delegate = lead
         .and_then(|l| l.user_id)
-        .is_some_and(|l| ungcuu_app::roster::may_manage_delegations(actor, l));
+        .is_some_and(|l| ungcuu_app::registry::roster::may_manage_delegations(actor, l));
     let candidates = roster
         .as_ref()
         .map(|r| {

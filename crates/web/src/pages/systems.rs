@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::systems::{PAGE_SIZE, SystemInput, SystemQuery};
+use ungcuu_app::registry::systems::{PAGE_SIZE, SystemInput, SystemQuery};
 use ungcuu_app::{Actor, AppError};
 use ungcuu_store::registry::systems::System;
 

@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::triage::{AcceptInput, IncidentView, ReportView, TrackStatus, VerifyInput};
+use ungcuu_app::intake::triage::{AcceptInput, IncidentView, ReportView, TrackStatus, VerifyInput};
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
 
@@ -431,7 +431,7 @@ struct Incidents {
 async fn export(
     State(st): State<AppState>,
     Signed(_, actor): Signed,
-    Query(q): Query<ungcuu_app::reports::ReportQuery>,
+    Query(q): Query<ungcuu_app::intake::reports::ReportQuery>,
 ) -> PageResult {
     let bytes = st.app.export_reports(&actor, &q).await?;
     Ok(csv_download(bytes))

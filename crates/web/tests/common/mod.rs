@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
 use ungcuu_app::{Actor, App, AppConfig};
 use ungcuu_store::testing::TestDb;
 use ungcuu_web::{AppState, Limits, SecureCookies};
@@ -27,7 +27,7 @@ pub async fn env_with(t: TestDb, limits: Limits) -> Env {
     let org = app
         .create_org(
             &Actor::cli(),
-            &ungcuu_app::orgs::OrgInput {
+            &ungcuu_app::registry::orgs::OrgInput {
                 name: "Công an tỉnh Bắc Ninh".into(),
                 kind: "police".into(),
                 ..Default::default()
@@ -194,7 +194,7 @@ pub async fn token(app: &App) -> String {
     let org = app.resolve_org("Công an tỉnh Bắc Ninh").await.unwrap();
     app.create_token(
         &Actor::cli(),
-        &ungcuu_app::tokens::TokenInput {
+        &ungcuu_app::accounts::tokens::TokenInput {
             name: "tích hợp".into(),
             org_id: org.id.to_string(),
         },

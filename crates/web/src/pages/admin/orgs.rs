@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::orgs::OrgInput;
+use ungcuu_app::registry::orgs::OrgInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::{OrgId, OrgKind};
 use ungcuu_store::registry::orgs::Org;

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use ungcuu_app::tokens::TokenInput;
+use ungcuu_app::accounts::tokens::TokenInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::TokenId;
 

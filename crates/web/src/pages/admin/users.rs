@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use ungcuu_app::users::UserInput;
+use ungcuu_app::accounts::users::UserInput;
 use ungcuu_app::{Actor, AppError};
 use ungcuu_domain::{Role, UserId};
 use ungcuu_store::accounts::users::User;

@@ -7,7 +7,7 @@ use super::{DECISION_ROWS, ImportReport, MEMBER_COLUMNS, Progress, RowError, Sta
 use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
-use crate::roster::{MemberInput, RosterInput};
+use crate::registry::roster::{MemberInput, RosterInput};
 use std::collections::HashMap;
 use ungcuu_domain::FieldError;
 use ungcuu_domain::i18n::{Lang, t};

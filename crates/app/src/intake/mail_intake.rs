@@ -22,9 +22,9 @@
 
 use crate::App;
 use crate::access::Actor;
-use crate::attachments::{AttachmentKind, content_type, file_name};
 use crate::error::{AppError, AppResult};
-use crate::reports::{Receipt, ReportForm, ReportInput};
+use crate::intake::attachments::{AttachmentKind, content_type, file_name};
+use crate::intake::reports::{Receipt, ReportForm, ReportInput};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -382,7 +382,7 @@ fn lenient_form(
 
 /// The bare report: only the description and the times.
 fn bare_form(input: ReportInput, mail_time: DateTime<Utc>) -> ReportForm {
-    use crate::reports::{Contact, ReportSystem, Reporter};
+    use crate::intake::reports::{Contact, ReportSystem, Reporter};
     ReportForm {
         reporter: Reporter {
             org_name: String::new(),
@@ -470,11 +470,11 @@ impl App {
         } else {
             &form.reporter.org_name
         };
-        let registry = crate::reports::registry(&self.db, f.org).await?;
-        let report = crate::reports::insert_report(
+        let registry = crate::intake::reports::registry(&self.db, f.org).await?;
+        let report = crate::intake::reports::insert_report(
             tx,
             &self.cfg,
-            &crate::reports::Filing {
+            &crate::intake::reports::Filing {
                 actor: f.actor,
                 channel: Channel::Email,
                 form,

@@ -5,7 +5,7 @@
 use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
-use crate::reports::ReportForm;
+use crate::intake::reports::ReportForm;
 use serde::{Deserialize, Serialize};
 use ungcuu_domain::intake::{ReportStatus, VerificationMethod};
 use ungcuu_domain::validate::{self, Reason};

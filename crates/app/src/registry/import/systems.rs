@@ -11,7 +11,7 @@ use super::{
 use crate::App;
 use crate::access::{Actor, json};
 use crate::error::{AppError, AppResult};
-use crate::systems::SystemInput;
+use crate::registry::systems::SystemInput;
 use std::collections::{HashMap, HashSet};
 use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::validate::Reason;

@@ -2,8 +2,8 @@
 
 use crate::App;
 use crate::access::Actor;
+use crate::accounts::secrets::{random_bytes, sha256_hex};
 use crate::error::{AppError, AppResult};
-use crate::secrets::{random_bytes, sha256_hex};
 use chrono::{DateTime, Utc};
 use totp_rs::{Algorithm, Secret, TOTP};
 use ungcuu_domain::validate::{self, Reason};
@@ -198,7 +198,7 @@ impl App {
         if self.password_matches(&user, &new).await {
             return Err(Invalid::one("user.password", Reason::Unchanged).into());
         }
-        let hash = crate::signin::hash_password(new).await?;
+        let hash = crate::accounts::signin::hash_password(new).await?;
         let mut tx = self.db.begin().await?;
         users::set_password_hash(&mut tx, user.id, &hash).await?;
         match keep {

@@ -196,7 +196,7 @@ impl App {
         let p = input.parse(true)?;
         self.check_user_org(actor, Action::CreateUser, p.org_id)
             .await?;
-        let hash = crate::signin::hash_password(p.password.unwrap_or_default()).await?;
+        let hash = crate::accounts::signin::hash_password(p.password.unwrap_or_default()).await?;
         let mut tx = self.db.begin().await?;
         let user = users::insert(
             &mut tx,
@@ -241,7 +241,7 @@ impl App {
             return Err(Invalid::one("user.role", Reason::NotAllowed).into());
         }
         let hash = match p.password {
-            Some(pw) => Some(crate::signin::hash_password(pw).await?),
+            Some(pw) => Some(crate::accounts::signin::hash_password(pw).await?),
             None => None,
         };
         let mut tx = self.db.begin().await?;

@@ -362,7 +362,7 @@ pub struct Receipt {
 /// A tracking code people can read out on the phone: no 0/O or 1/I.
 fn tracking_code(at: DateTime<Utc>) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let raw: String = crate::secrets::random_bytes::<8>()
+    let raw: String = crate::accounts::secrets::random_bytes::<8>()
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect();
@@ -447,7 +447,7 @@ pub(crate) async fn insert_report(
             .audit("report.file", "report", report.id, None, Some(after)),
     )
     .await?;
-    crate::notices::new_report(tx, cfg, &report, f.ack_to).await?;
+    crate::intake::notices::new_report(tx, cfg, &report, f.ack_to).await?;
     Ok(report)
 }
 

@@ -2,8 +2,8 @@
 
 use crate::App;
 use crate::access::{Actor, json};
+use crate::accounts::secrets::{random_token, sha256_hex};
 use crate::error::{AppError, AppResult};
-use crate::secrets::{random_token, sha256_hex};
 use serde::Deserialize;
 use ungcuu_domain::validate::{self, Reason};
 use ungcuu_domain::{Action, Invalid, OrgId, TokenId};

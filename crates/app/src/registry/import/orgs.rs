@@ -6,7 +6,7 @@ use super::{ImportReport, Kind, MAX_ROWS, ORG_COLUMNS, Progress, RowError, Stage
 use crate::App;
 use crate::access::{Actor, json};
 use crate::error::AppResult;
-use crate::orgs::OrgInput;
+use crate::registry::orgs::OrgInput;
 use std::collections::HashMap;
 use ungcuu_domain::i18n::{Lang, t};
 use ungcuu_domain::validate::Reason;

@@ -2,8 +2,8 @@
 
 use crate::App;
 use crate::access::Actor;
+use crate::accounts::secrets::{random_token, sha256_hex};
 use crate::error::{AppError, AppResult};
-use crate::secrets::{random_token, sha256_hex};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
@@ -242,10 +242,10 @@ impl App {
         }
         let secret = user.totp_secret.clone().ok_or(SignInError::Failed)?;
         let mut tx = self.db.begin().await?;
-        let accepted = match crate::account::totp_step(&secret, code, t) {
+        let accepted = match crate::accounts::account::totp_step(&secret, code, t) {
             Some(step) => users::accept_totp_step(&mut tx, user.id, step).await?,
             None => {
-                let normal = crate::account::normalise_recovery(code);
+                let normal = crate::accounts::account::normalise_recovery(code);
                 !normal.is_empty()
                     && users::use_recovery_code(&mut tx, user.id, &sha256_hex(&normal)).await?
             }

@@ -1,0 +1,1 @@
+//! Coordination: requests from above, the team's notices and summons, acknowledgements, escalation. Empty until the coordination issue.
