@@ -5,7 +5,7 @@ use super::Caller;
 use super::handlers::{ErrorBody, ValidationErrors};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Text};
-use crate::pages::attachments::{DownloadQuery, download_response, read_upload};
+use crate::pages::intake::attachments::{DownloadQuery, download_response, read_upload};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -5,7 +5,7 @@ use super::Caller;
 use super::handlers::ErrorBody;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::pages::import::{download, export_name};
+use crate::pages::registry::import::{download, export_name};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};

@@ -90,7 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/import/{kind}",
             post(import::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::import::UPLOAD_LIMIT,
+                crate::pages::registry::import::UPLOAD_LIMIT,
             )),
         )
         .route("/export/{kind}", get(import::export))

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::context::Signed;
 use crate::error::{PageError, PageResult};
 use crate::pages::Posted;
-use crate::pages::attachments::{content_disposition, small_text};
+use crate::pages::intake::attachments::{content_disposition, small_text};
 use crate::render::{Chrome, FormErrors, page, when};
 use askama::Template;
 use axum::Router;

@@ -2,18 +2,17 @@
 
 mod account;
 mod admin;
-pub(crate) mod attachments;
 mod auth;
 pub(crate) mod documents;
 mod home;
-pub(crate) mod import;
-mod inbox;
-mod intake;
-mod registry;
-mod roster;
-mod systems;
-mod triage;
-pub(crate) use triage::csv_download;
+pub(crate) mod intake;
+pub(crate) mod registry;
+// Empty until their issues: each capability gets its own folder of pages.
+mod coordination;
+mod prevention;
+mod reporting;
+mod response;
+pub(crate) use intake::csv_download;
 
 use crate::AppState;
 use crate::error::{PageError, PageResult};
@@ -31,13 +30,13 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(registry::routes())
+        .merge(registry::roster::routes())
+        .merge(registry::systems::routes())
+        .merge(registry::import::routes())
         .merge(intake::routes())
-        .merge(inbox::routes())
-        .merge(triage::routes())
-        .merge(roster::routes())
-        .merge(systems::routes())
-        .merge(import::routes())
-        .merge(attachments::routes())
+        .merge(intake::inbox::routes())
+        .merge(intake::triage::routes())
+        .merge(intake::attachments::routes())
         .merge(documents::routes())
 }
 

@@ -3,10 +3,10 @@
 //! problems, dismissing with a reason, and filing a report from a mail on the Phụ lục I form
 //! prefilled from it.
 
-use super::Posted;
-use super::intake::FormValues;
+use super::FormValues;
 use crate::context::Signed;
 use crate::error::PageResult;
+use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;

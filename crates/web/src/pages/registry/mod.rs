@@ -1,6 +1,10 @@
 //! Danh mục: the registry's index and an organisation's page (details, leader and focal
 //! point with their history, systems, units below).
 
+pub(crate) mod import;
+pub(crate) mod roster;
+pub(crate) mod systems;
+
 use super::Posted;
 use crate::AppState;
 use crate::context::Signed;

@@ -1,9 +1,9 @@
 //! Information systems: list with search and filters, register, edit, retire.
 
-use super::Posted;
-use super::admin::{OrgOption, org_options};
 use crate::context::Signed;
 use crate::error::{PageError, PageResult};
+use crate::pages::Posted;
+use crate::pages::admin::{OrgOption, org_options};
 use crate::render::{Chrome, FormErrors, page};
 use crate::{AppState, Ctx};
 use askama::Template;

@@ -1,10 +1,10 @@
 //! The desk's pages for one report (verify, open or join an incident, split, close as not an
 //! incident), the incidents, a person's notices, and the public tracking page.
 
-use super::Posted;
-use super::intake::{ReportRow, report_row};
 use crate::context::Signed;
 use crate::error::{PageError, PageResult};
+use crate::pages::Posted;
+use crate::pages::intake::{ReportRow, report_row};
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;
@@ -576,7 +576,7 @@ async fn read_notices(
     Signed(_, actor): Signed,
     Posted(f): Posted<ReadForm>,
 ) -> PageResult {
-    super::done(
+    crate::pages::done(
         st.app.mark_notifications_read(&actor, f.id).await,
         "/notices",
     )

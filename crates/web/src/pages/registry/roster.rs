@@ -2,9 +2,9 @@
 //! authority now and the history of decisions; re-issuing the roster (kiện toàn); delegating
 //! the lead's authority (ủy quyền) and withdrawing it.
 
-use super::Posted;
 use crate::context::Signed;
 use crate::error::PageResult;
+use crate::pages::Posted;
 use crate::render::{Chrome, FormErrors, page, when};
 use crate::{AppState, Ctx};
 use askama::Template;

@@ -1,6 +1,11 @@
 //! Tiếp nhận: the initial report form (Phụ lục I, field for field) for a signed-in focal point
 //! and for the public, and the list of reports received.
 
+pub(crate) mod attachments;
+pub(crate) mod inbox;
+pub(crate) mod triage;
+pub(crate) use triage::csv_download;
+
 use super::Posted;
 use crate::context::Signed;
 use crate::error::{PageError, PageResult};

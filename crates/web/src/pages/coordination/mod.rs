@@ -1,0 +1,1 @@
+//! Coordination pages. Empty until the coordination issue.

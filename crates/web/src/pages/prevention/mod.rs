@@ -1,0 +1,1 @@
+//! Prevention pages (warnings, scans). Empty until the prevention issue.

@@ -1,0 +1,1 @@
+//! Periodic reporting pages. Empty until the reporting issue.

@@ -1,0 +1,1 @@
+//! Incident response pages. Empty until the incident-response issue.
