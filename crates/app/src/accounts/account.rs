@@ -229,7 +229,7 @@ impl App {
 
     async fn password_matches(&self, user: &users::User, password: &str) -> bool {
         let (pw, hash) = (password.to_string(), user.password_hash.clone());
-        let ok = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             use argon2::password_hash::{PasswordHash, PasswordVerifier};
             PasswordHash::new(&hash)
                 .map(|h| {
@@ -240,8 +240,7 @@ impl App {
                 .unwrap_or(false)
         })
         .await
-        .unwrap_or(false);
-        ok
+        .unwrap_or(false)
     }
 }
 
