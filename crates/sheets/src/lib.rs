@@ -48,6 +48,14 @@ pub fn column_letter(mut i: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// Limits small enough for tests to reach.
+#[cfg(test)]
+pub(crate) const TEST_LIMITS: Limits = Limits {
+    max_bytes: 1024 * 1024,
+    max_rows: 100,
+    max_unpacked: 8 * 1024 * 1024,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,11 +212,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheet, FileProblem> {
 mod tests {
     use super::*;
 
-    const LIMITS: Limits = Limits {
-        max_bytes: 1024 * 1024,
-        max_rows: 100,
-        max_unpacked: 8 * 1024 * 1024,
-    };
+    use crate::TEST_LIMITS as LIMITS;
 
     fn csv_rows(text: &str) -> Vec<(usize, Vec<String>)> {
         read_sheet(Format::Csv, text.as_bytes(), &LIMITS)

@@ -120,13 +120,9 @@ fn write_xlsx(layout: &Layout) -> Result<Vec<u8>, WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Limits, read_sheet};
+    use crate::read_sheet;
 
-    const LIMITS: Limits = Limits {
-        max_bytes: 1024 * 1024,
-        max_rows: 100,
-        max_unpacked: 8 * 1024 * 1024,
-    };
+    use crate::TEST_LIMITS as LIMITS;
 
     #[test]
     fn both_formats_read_back_what_was_written_with_formulas_guarded() {

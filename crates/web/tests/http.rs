@@ -624,20 +624,11 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_brought_back() {
 async fn an_expired_or_signed_out_session_no_longer_opens_pages() {
     for e in envs().await {
         let b = sign_in(&e.router, "admin@bn.gov.vn").await;
-        match &e.app.db {
-            ungcuu_store::Db::Sqlite { write, .. } => {
-                sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
-                    .execute(write)
-                    .await
-                    .unwrap();
-            }
-            ungcuu_store::Db::Postgres { pool: p, .. } => {
-                sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
-                    .execute(p)
-                    .await
-                    .unwrap();
-            }
-        }
+        write_sql(
+            &e.app.db,
+            "UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'",
+        )
+        .await;
         let r = send(
             &e.router,
             get("/admin")
@@ -857,26 +848,7 @@ async fn no_next_address_leads_off_the_site_before_or_after_a_real_sign_in() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.body);
         assert_eq!(r.headers.get("location").unwrap(), "/", "{next}");
         // A real sign-in posting the same `next`.
-        let login = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
-        let pre = cookie_pair(&login.cookie("ucu_csrf").unwrap());
-        let csrf = hidden_csrf(&login.body);
-        let body = format!(
-            "{}&next={next}",
-            form(&[
-                ("_csrf", &csrf),
-                ("email", "admin@bn.gov.vn"),
-                ("password", PW)
-            ])
-        );
-        let r = send(
-            &e.router,
-            Request::post("/login")
-                .header(header::COOKIE, &pre)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+        let (r, _) = post_sign_in(&e.router, "admin@bn.gov.vn", next).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.body);
         assert_eq!(r.headers.get("location").unwrap(), "/", "{next}");
     }
@@ -922,30 +894,10 @@ async fn page_numbers_and_dates_at_the_edges_are_answered_not_crashed_on() {
         }
         // Year 0000 and 9999 are refused, naming the field and the range.
         let before = audit_rows(&e.app).await;
-        for (at, field) in [
-            ("0000-05-04T08:30:00+07:00", "detected_at"),
-            ("9999-05-04T08:30:00+07:00", "detected_at"),
-        ] {
-            let mut body = serde_json::json!({
-                "reporter": {"org_name": "Công an tỉnh Bắc Ninh", "address": "Bắc Ninh", "phone": "0222 3822 111", "email": "pa05@bacninh.gov.vn"},
-                "contact": {"name": "Nguyễn Văn An", "phone": "0912 000 111", "email": "an@bacninh.gov.vn"},
-                "system": {"operator_name": "Phòng Tham mưu", "name": "Cổng thông tin"},
-                "description": "Mã độc",
-                "detected_at": "2026-05-04T08:30:00+07:00",
-                "handled": false,
-                "detection_methods": ["ids"],
-                "already_notified": [],
-                "confidential": false,
-                "reported_at": "2026-05-04T09:00:00+07:00"
-            });
-            body[field] = serde_json::Value::String(at.into());
+        for at in ["0000-05-04T08:30:00+07:00", "9999-05-04T08:30:00+07:00"] {
             let r = send(
                 &e.router,
-                Request::post("/api/v1/reports")
-                    .header("authorization", format!("Bearer {tok}"))
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(body.to_string()))
-                    .unwrap(),
+                bearer_post(&tok, "/api/v1/reports", &report_detected(at)),
             )
             .await;
             assert_eq!(
@@ -955,33 +907,14 @@ async fn page_numbers_and_dates_at_the_edges_are_answered_not_crashed_on() {
                 r.body
             );
             assert!(
-                r.body.contains(field) && r.body.contains("1970"),
+                r.body.contains("detected_at") && r.body.contains("1970"),
                 "{at}: {}",
                 r.body
             );
         }
         // A detection in the future is that one mistake, named as such.
-        let body = serde_json::json!({
-            "reporter": {"org_name": "Công an tỉnh Bắc Ninh", "address": "Bắc Ninh", "phone": "0222 3822 111", "email": "pa05@bacninh.gov.vn"},
-            "contact": {"name": "Nguyễn Văn An", "phone": "0912 000 111", "email": "an@bacninh.gov.vn"},
-            "system": {"operator_name": "Phòng Tham mưu", "name": "Cổng thông tin"},
-            "description": "Mã độc",
-            "detected_at": "2099-05-04T08:30:00+07:00",
-            "handled": false,
-            "detection_methods": ["ids"],
-            "already_notified": [],
-            "confidential": false,
-            "reported_at": "2026-05-04T09:00:00+07:00"
-        });
-        let r = send(
-            &e.router,
-            Request::post("/api/v1/reports")
-                .header("authorization", format!("Bearer {tok}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await;
+        let future = report_detected("2099-05-04T08:30:00+07:00");
+        let r = send(&e.router, bearer_post(&tok, "/api/v1/reports", &future)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("tương lai"), "{}", r.body);
         assert!(
@@ -1047,23 +980,7 @@ async fn the_people_and_tokens_of_an_archived_organisation_no_longer_act() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", e.t.name);
         // ...a new sign-in is refused...
-        let login = send(&e.router, get("/login").body(Body::empty()).unwrap()).await;
-        let pre = cookie_pair(&login.cookie("ucu_csrf").unwrap());
-        let csrf = hidden_csrf(&login.body);
-        let r = send(
-            &e.router,
-            Request::post("/login")
-                .header(header::COOKIE, &pre)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form(&[
-                    ("_csrf", &csrf),
-                    ("email", "xd@bn.gov.vn"),
-                    ("password", PW),
-                    ("next", "/"),
-                ])))
-                .unwrap(),
-        )
-        .await;
+        let (r, _) = post_sign_in(&e.router, "xd@bn.gov.vn", "%2F").await;
         assert_ne!(r.status, StatusCode::SEE_OTHER, "{}", e.t.name);
         assert!(r.cookie("ucu_session").is_none(), "{}", e.t.name);
         // ...and its API token no longer files.
@@ -1163,16 +1080,48 @@ async fn a_changed_password_ends_the_other_sessions_and_every_session_has_an_end
         );
         assert!(!opens(&b).await, "{}: the other session ended", e.t.name);
         // However busy, a session ends seven days after sign-in.
-        let sql = "UPDATE sessions SET created_at = '2000-01-01T00:00:00Z'";
-        match &e.app.db {
-            ungcuu_store::Db::Sqlite { write, .. } => {
-                sqlx::query(sql).execute(write).await.unwrap();
-            }
-            ungcuu_store::Db::Postgres { pool, .. } => {
-                sqlx::query(sql).execute(pool).await.unwrap();
-            }
-        }
+        write_sql(
+            &e.app.db,
+            "UPDATE sessions SET created_at = '2000-01-01T00:00:00Z'",
+        )
+        .await;
         assert!(!opens(&a).await, "{}: past its absolute end", e.t.name);
         e.t.cleanup().await;
+    }
+}
+
+/// A small valid report, detected at `detected_at`.
+fn report_detected(detected_at: &str) -> serde_json::Value {
+    serde_json::json!({
+        "reporter": {"org_name": "Công an tỉnh Bắc Ninh", "address": "Bắc Ninh", "phone": "0222 3822 111", "email": "pa05@bacninh.gov.vn"},
+        "contact": {"name": "Nguyễn Văn An", "phone": "0912 000 111", "email": "an@bacninh.gov.vn"},
+        "system": {"operator_name": "Phòng Tham mưu", "name": "Cổng thông tin"},
+        "description": "Mã độc",
+        "detected_at": detected_at,
+        "handled": false,
+        "detection_methods": ["ids"],
+        "already_notified": [],
+        "confidential": false,
+        "reported_at": "2026-05-04T09:00:00+07:00"
+    })
+}
+
+fn bearer_post(tok: &str, path: &str, body: &serde_json::Value) -> Request<Body> {
+    Request::post(path)
+        .header("authorization", format!("Bearer {tok}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// Changes rows behind the app's back, on whichever backend the test runs.
+async fn write_sql(db: &ungcuu_store::Db, sql: &'static str) {
+    match db {
+        ungcuu_store::Db::Sqlite { write, .. } => {
+            sqlx::query(sql).execute(write).await.unwrap();
+        }
+        ungcuu_store::Db::Postgres { pool, .. } => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
     }
 }

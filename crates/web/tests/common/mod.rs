@@ -140,24 +140,30 @@ pub struct Browser {
     pub csrf: String,
 }
 
-pub async fn sign_in(router: &Router, email: &str) -> Browser {
+/// Posts the sign-in form as a browser would (its pre-sign-in cookie and CSRF field), with
+/// `next` as sent, already URL-encoded; returns the answer and the pre-sign-in cookie.
+pub async fn post_sign_in(router: &Router, email: &str, next_encoded: &str) -> (Res, String) {
     let page = send(router, get("/login").body(Body::empty()).unwrap()).await;
     let pre = cookie_pair(&page.cookie("ucu_csrf").unwrap());
     let csrf = hidden_csrf(&page.body);
+    let body = format!(
+        "{}&next={next_encoded}",
+        form(&[("_csrf", &csrf), ("email", email), ("password", PW)])
+    );
     let res = send(
         router,
         Request::post("/login")
             .header(header::COOKIE, &pre)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form(&[
-                ("_csrf", &csrf),
-                ("email", email),
-                ("password", PW),
-                ("next", "/"),
-            ])))
+            .body(Body::from(body))
             .unwrap(),
     )
     .await;
+    (res, pre)
+}
+
+pub async fn sign_in(router: &Router, email: &str) -> Browser {
+    let (res, pre) = post_sign_in(router, email, "%2F").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let session = res.cookie("ucu_session").expect("session cookie");
     assert!(
