@@ -126,6 +126,57 @@ pub fn ip_range(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(format!("{addr}/{len}"))
 }
 
+/// A network to match addresses against (the proxies trusted to say who the client is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    len: u8,
+}
+
+impl IpNet {
+    /// A CIDR network as [`ip_range`] accepts it, or a single address.
+    pub fn parse(field: &str, raw: &str) -> Result<IpNet, FieldError> {
+        let v = raw.trim();
+        let (addr, len) = match v.split_once('/') {
+            Some(_) => {
+                let canon = ip_range(field, v)?;
+                let (a, l) = canon.split_once('/').unwrap_or((&canon, "0"));
+                (a.parse().ok(), l.parse().ok())
+            }
+            None => {
+                let a: Option<IpAddr> = v.parse().ok();
+                (a, a.map(|a| if a.is_ipv4() { 32 } else { 128 }))
+            }
+        };
+        match (addr, len) {
+            (Some(addr), Some(len)) => Ok(IpNet { addr, len }),
+            _ => Err(FieldError::new(field, Reason::InvalidIp)),
+        }
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let bits = |a: IpAddr| match a {
+            IpAddr::V4(a) => (u32::from(a) as u128) << 96,
+            IpAddr::V6(a) => u128::from(a),
+        };
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        if ip.is_ipv4() != self.addr.is_ipv4() {
+            return false;
+        }
+        // IPv4 addresses sit in the top 32 bits, so a prefix is the top `len` bits either way.
+        let len = u32::from(self.len);
+        let mask = if len == 0 {
+            0
+        } else {
+            u128::MAX << (128 - len)
+        };
+        bits(ip) & mask == bits(self.addr) & mask
+    }
+}
+
 /// Splits a list typed as text (one per line, or separated by commas or semicolons) and
 /// parses each item, naming the field with the item's position: `system.ips[2]`.
 pub fn list<T>(
@@ -256,6 +307,22 @@ crate::code::try_from_code!(SystemStatus, "system status");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_contains_its_addresses_and_no_others() {
+        let net = |s| IpNet::parse("f", s).unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(net("10.0.0.0/8").contains(ip("10.200.3.4")));
+        assert!(!net("10.0.0.0/8").contains(ip("11.0.0.1")));
+        assert!(net("10.0.0.1").contains(ip("10.0.0.1")));
+        assert!(!net("10.0.0.1").contains(ip("10.0.0.2")));
+        assert!(net("10.0.0.0/8").contains(ip("::ffff:10.1.2.3")));
+        assert!(net("2001:db8::/32").contains(ip("2001:db8:1::5")));
+        assert!(!net("2001:db8::/32").contains(ip("10.0.0.1")));
+        assert!(net("0.0.0.0/0").contains(ip("203.0.113.9")));
+        assert!(IpNet::parse("f", "10.0.0.1/8").is_err());
+        assert!(IpNet::parse("f", "proxy").is_err());
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -149,6 +149,10 @@ pub struct ServeArgs {
     /// API requests allowed per client per minute.
     #[arg(long, env = "UNGCUU_API_RATE", default_value_t = 600)]
     pub api_rate: u32,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For
+    /// names the client for rate limits and lockouts; from anyone else the header is ignored.
+    #[arg(long, env = "UNGCUU_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 // The variant names are the subcommands of API.md (`create-org`, …).
@@ -505,6 +509,19 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let trusted = args
+        .trusted_proxies
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            ungcuu_domain::system::IpNet::parse("trusted_proxies", s).map_err(|_| {
+                anyhow::anyhow!(
+                    "--trusted-proxies (UNGCUU_TRUSTED_PROXIES): \"{}\" không phải địa chỉ IP hay dải CIDR / is not an IP address or CIDR network",
+                    s.trim()
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let state = ungcuu_web::AppState::new(
         app.clone(),
         args.secure_cookies,
@@ -512,7 +529,8 @@ async fn serve(url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow
             signin_per_minute: args.signin_rate,
             api_per_minute: args.api_rate,
         },
-    );
+    )
+    .with_trusted_proxies(trusted);
     let sweeper = tokio::spawn(sweep_sessions(app.db.clone()));
     let indexer = tokio::spawn(index_search(app.db.clone()));
     tracing::info!(listen = %args.listen, backend = ?app.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "ready");

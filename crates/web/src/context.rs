@@ -10,10 +10,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use ungcuu_app::Actor;
 use ungcuu_app::accounts::signin::SessionInfo;
 use ungcuu_domain::Lang;
+use ungcuu_domain::system::IpNet;
 
 pub const SESSION_COOKIE: &str = "ucu_session";
 /// Over TLS the session and pre-sign-in cookies carry the `__Host-` prefix: a browser then
@@ -107,11 +108,38 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn client_ip(req: &Request) -> String {
-    req.extensions()
+/// The client's address, for rate limits and lockouts: the connection's peer, unless the
+/// peer is a proxy the configuration trusts, in which case `X-Forwarded-For` is read from the
+/// right (the entries the trusted proxies themselves appended) to the first address that is
+/// not a trusted proxy. A header from anyone else is ignored: a client cannot pick its own
+/// bucket by sending one.
+fn client_ip(req: &Request, trusted: &[IpNet]) -> String {
+    let Some(peer) = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into())
+        .map(|c| c.0.ip())
+    else {
+        return "local".into();
+    };
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|ip| !is_trusted(**ip))
+        .or(forwarded.first())
+        .unwrap_or(&peer)
+        .to_string()
 }
 
 /// The request's language: the person's choice (cookie), else their browser's.
@@ -162,7 +190,7 @@ pub async fn load(State(st): State<AppState>, mut req: Request, next: Next) -> R
         lang,
         session,
         pre_csrf: existing_pre.or_else(|| new_pre.clone()).unwrap_or_default(),
-        ip: client_ip(&req),
+        ip: client_ip(&req, &st.trusted_proxies),
         secure,
         path: req.uri().path().to_string(),
     };

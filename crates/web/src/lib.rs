@@ -27,6 +27,8 @@ pub struct AppState {
     pub app: App,
     pub secure_cookies: SecureCookies,
     pub limits: Arc<ratelimit::Limiters>,
+    /// Proxies whose `X-Forwarded-For` names the client (`UNGCUU_TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<Vec<ungcuu_domain::system::IpNet>>,
 }
 
 impl AppState {
@@ -35,7 +37,14 @@ impl AppState {
             app,
             secure_cookies,
             limits: Arc::new(ratelimit::Limiters::new(limits)),
+            trusted_proxies: Arc::new(Vec::new()),
         }
+    }
+
+    /// Trusts these proxies to say who the client is.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<ungcuu_domain::system::IpNet>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }
 

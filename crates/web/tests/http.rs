@@ -1125,3 +1125,63 @@ async fn write_sql(db: &ungcuu_store::Db, sql: &'static str) {
         }
     }
 }
+
+#[tokio::test]
+async fn only_a_trusted_proxy_says_who_the_client_is() {
+    let e = env_with(TestDb::sqlite().await, Limits::default()).await;
+    let limits = Limits {
+        signin_per_minute: 3,
+        api_per_minute: 600,
+    };
+    let proxy = ungcuu_domain::system::IpNet::parse("proxy", "10.0.0.0/30").unwrap();
+    let router = ungcuu_web::router(
+        ungcuu_web::AppState::new(e.app.clone(), ungcuu_web::SecureCookies::Auto, limits)
+            .with_trusted_proxies(vec![proxy]),
+    );
+    let track = |peer: &str, forwarded: &str| {
+        let mut req = get("/track?code=SC-2026-XXXXXX")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::empty())
+            .unwrap();
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        let router = router.clone();
+        async move { send(&router, req).await.status }
+    };
+    // An unknown code is a 404; a spent bucket a 429. Behind the trusted proxy each client
+    // has its own bucket...
+    for _ in 0..3 {
+        assert_eq!(
+            track("10.0.0.1", "203.0.113.5").await,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        track("10.0.0.1", "203.0.113.5").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...so another client behind the same proxy is not locked out with the first (today's
+    // one shared bucket per proxy), and the other proxy of the pool says the same,
+    assert_eq!(
+        track("10.0.0.1", "203.0.113.6").await,
+        StatusCode::NOT_FOUND
+    );
+    // and a client cannot pick a bucket by naming one itself to the proxy's left.
+    assert_eq!(
+        track("10.0.0.1", "203.0.113.5, 203.0.113.5").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // From anyone else the header is ignored: the peer is the client.
+    for i in 0..3 {
+        assert_eq!(
+            track("198.51.100.7", &format!("192.0.2.{i}")).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        track("198.51.100.7", "192.0.2.99").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    e.t.cleanup().await;
+}
