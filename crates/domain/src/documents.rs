@@ -50,11 +50,12 @@ pub fn symbol(type_code: &str, body_code: &str) -> String {
     format!("{type_code}-{body_code}")
 }
 
-/// The number line under the issuing body: "Số: 12/BC-ĐUCSC"; before issue the number is
-/// left blank for the clerk ("Số:      /BC-ĐUCSC").
+/// The number line under the issuing body: "Số: 12/BC-ĐUCSC"; a number below 10 takes a
+/// leading zero as NĐ30 writes it ("Số: 01/BC-ĐUCSC"); before issue the number is left blank
+/// for the clerk ("Số:      /BC-ĐUCSC").
 pub fn number_line(number: Option<i64>, symbol: &str) -> String {
     match number {
-        Some(n) => format!("Số: {n}/{symbol}"),
+        Some(n) => format!("Số: {n:02}/{symbol}"),
         None => format!("Số:      /{symbol}"),
     }
 }
@@ -277,6 +278,9 @@ mod tests {
         let s = symbol(DocKind::InitialReport.type_code(), "ĐUCSC");
         assert_eq!(s, "BC-ĐUCSC");
         assert_eq!(number_line(Some(12), &s), "Số: 12/BC-ĐUCSC");
+        assert_eq!(number_line(Some(1), &s), "Số: 01/BC-ĐUCSC");
+        assert_eq!(number_line(Some(9), &s), "Số: 09/BC-ĐUCSC");
+        assert_eq!(number_line(Some(105), &s), "Số: 105/BC-ĐUCSC");
         assert_eq!(number_line(None, &s), "Số:      /BC-ĐUCSC");
     }
 

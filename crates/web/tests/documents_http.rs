@@ -302,7 +302,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
         .await;
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
         let v = r.json();
-        assert_eq!(v["number_line"], "Số: 1/BC-ĐUCSC");
+        assert_eq!(v["number_line"], "Số: 01/BC-ĐUCSC");
         assert_eq!(v["document"]["state"], "issued");
         assert_eq!(v["document"]["signer_prefix"], "own");
         let sha = v["document"]["pdf_sha256"].as_str().unwrap().to_string();
@@ -312,7 +312,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
         assert_eq!(h["x-content-sha256"], sha.as_str());
         let text = pdf_text(&pdf);
         for want in [
-            "Số: 1/BC-ĐUCSC",
+            "Số: 01/BC-ĐUCSC",
             "ĐỘI TRƯỞNG",
             "Lê Văn Trưởng",
             "Nơi nhận:",
@@ -336,7 +336,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
         assert_eq!(again, pdf);
         let (s, _, docx) = fetch(&e, &lead, &format!("/documents/{first}/file/docx")).await;
         assert_eq!(s, StatusCode::OK);
-        assert!(docx_text(&docx).contains("Số: 1/BC-ĐUCSC"));
+        assert!(docx_text(&docx).contains("Số: 01/BC-ĐUCSC"));
 
         // Executing an upper-level request, the deputy signs: KT. ĐỘI TRƯỞNG, number 2.
         let r = api_post(
@@ -357,7 +357,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
-        assert_eq!(r.json()["number_line"], "Số: 2/BC-ĐUCSC");
+        assert_eq!(r.json()["number_line"], "Số: 02/BC-ĐUCSC");
         let (_, _, pdf2) = fetch(&e, &deputy, &format!("/documents/{second}/file/pdf")).await;
         let text = pdf_text(&pdf2);
         assert!(
@@ -382,7 +382,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
             serde_json::json!({}),
         )
         .await;
-        assert_eq!(r.json()["number_line"], "Số: 3/BC-ĐUCSC", "{}", r.body);
+        assert_eq!(r.json()["number_line"], "Số: 03/BC-ĐUCSC", "{}", r.body);
         let (_, _, pdf3) = fetch(&e, &lead, &format!("/documents/{third}/file/pdf")).await;
         let text = pdf_text(&pdf3);
         for want in [
@@ -452,7 +452,7 @@ async fn a_report_becomes_numbered_signed_documents_under_the_signing_rule() {
             serde_json::json!({}),
         )
         .await;
-        assert_eq!(r.json()["number_line"], "Số: 4/BC-ĐUCSC");
+        assert_eq!(r.json()["number_line"], "Số: 04/BC-ĐUCSC");
         let (_, _, pdf4) = fetch(&e, &lead, &format!("/documents/{fix}/file/pdf")).await;
         assert!(pdf_text(&pdf4).contains("(Đính chính văn bản số 1/BC-ĐUCSC)"));
         let (_, _, still) = fetch(&e, &lead, &format!("/documents/{first}/file/pdf")).await;
