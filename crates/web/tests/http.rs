@@ -1185,3 +1185,24 @@ async fn only_a_trusted_proxy_says_who_the_client_is() {
     );
     e.t.cleanup().await;
 }
+
+#[tokio::test]
+async fn every_kind_of_text_box_is_styled_not_left_at_the_browser_default() {
+    let e = env_with(TestDb::sqlite().await, Limits::default()).await;
+    let css = send(
+        &e.router,
+        get("/assets/app.css").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(css.status, StatusCode::OK);
+    // Inputs written without a type (the /track box, the verification note, the merge code,
+    // the reject reason) and the time and number inputs.
+    for selector in [
+        "input:not([type])",
+        "input[type=number]",
+        "input[type=time]",
+    ] {
+        assert!(css.body.contains(selector), "{selector}");
+    }
+    e.t.cleanup().await;
+}
