@@ -215,6 +215,14 @@ async fn the_desk_verifies_then_opens_merges_splits_and_closes_and_the_reporter_
         let p = page(&e.router, &tt, &format!("/intake/{first}")).await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("Chưa xác minh") && p.body.contains("Mã độc đòi tiền chuộc"));
+        // Tick-box codes are shown by their labels, not as the machine's codes.
+        assert!(
+            p.body.contains("<dd>Web</dd>")
+                && p.body.contains("<dd>Phòng chống mã độc (Antivirus)</dd>"),
+            "{}",
+            p.body
+        );
+        assert!(!p.body.contains("<dd>antivirus</dd>"), "{}", p.body);
 
         // Triage before verification is refused, naming why, and changes nothing.
         let before = audit_rows(&e.app).await;

@@ -169,11 +169,11 @@ fn lines(c: &Chrome, v: &ReportView) -> Vec<Line> {
         },
         Line {
             label: "field.system.services",
-            value: list(&s.services),
+            value: labelled(c, &s.services, "service"),
         },
         Line {
             label: "field.system.measures",
-            value: list(&s.measures),
+            value: labelled(c, &s.measures, "measure"),
         },
         Line {
             label: "field.system.purpose",
@@ -225,6 +225,21 @@ fn lines(c: &Chrome, v: &ReportView) -> Vec<Line> {
 }
 
 /// The form's coded answers (`ids`, `notified_by:…`) in words, as the form shows them.
+/// Codes of the form's tick boxes (`web`, `antivirus`, `other:VPN`) as their labels in the
+/// reader's language, never as the machine's codes.
+fn labelled(c: &Chrome, items: &[String], prefix: &str) -> String {
+    items
+        .iter()
+        .map(|i| match i.strip_prefix("other:") {
+            Some(o) => format!("{}: {o}", c.t("common.other")),
+            None => ungcuu_domain::i18n::lookup(c.lang, &format!("{prefix}.{i}"))
+                .map(str::to_string)
+                .unwrap_or_else(|| i.clone()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn coded(c: &Chrome, items: &[String]) -> String {
     items
         .iter()
